@@ -1,0 +1,20 @@
+//! The forest chief system (林长制) as types and rules.
+//!
+//! Nothing here performs I/O: storage, HTTP and files live in the crates that depend on this
+//! one. Names follow `docs/glossary.md`.
+
+pub mod access;
+pub mod account;
+pub mod area;
+pub mod audit;
+pub mod clock;
+pub mod codes;
+pub mod grid;
+pub mod ids;
+pub mod org;
+
+pub use access::{Action, Role, Scope};
+pub use area::{AreaCode, FourSides};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use grid::{GridCode, GridCodeError, Level};
+pub use org::{PostKind, StaffKind, TeamLevel};

@@ -1,0 +1,23 @@
+//! Storage for linzhang.
+//!
+//! [`Store`] names operations of the domain (appoint a chief, list a grid's areas), not SQL. Every
+//! read takes the caller's [`Scope`] and answers [`StoreError::NotFound`] for records outside it;
+//! every write takes a [`WriteCtx`] and records itself in the audit log in the same transaction.
+//!
+//! [`SqlStore`] holds the SQL shared by the backends (the same text runs on SQLite and
+//! PostgreSQL through sqlx's `Any` driver); each backend crate owns its connection setup and
+//! migrations and hands back a `SqlStore`. [`conformance`] is the suite every backend passes.
+
+mod bootstrap;
+pub mod conformance;
+mod error;
+mod model;
+mod sql;
+mod store;
+
+pub use bootstrap::ensure_defaults;
+pub use error::{StoreError, StoreResult};
+pub use linzhang_domain::Scope;
+pub use model::*;
+pub use sql::SqlStore;
+pub use store::Store;

@@ -1,0 +1,277 @@
+//! The SQL shared by every backend, run through sqlx's `Any` driver so one text serves SQLite
+//! and PostgreSQL. Conventions that make that work: ids are UUID text, instants are BIGINT
+//! milliseconds since the epoch (UTC), dates are `YYYY-MM-DD` text, flags are BIGINT 0/1, JSON is
+//! text. What differs between backends (types, spatial indexes, triggers) lives in each backend's
+//! migrations.
+
+mod accounts;
+mod areas;
+mod audit;
+mod codes;
+mod grids;
+mod org;
+mod rows;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use linzhang_domain::account::LoginState;
+use linzhang_domain::codes::CodeTable;
+use linzhang_domain::{AreaCode, GridCode, Scope};
+use sqlx::AnyPool;
+use uuid::Uuid;
+
+use crate::error::StoreResult;
+use crate::model::{
+    Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, NewArea, NewAudit, NewGrid,
+    NewPerson, NewPost, NewSession, NewStaff, NewTeam, NewUser, PeopleFilter, Person,
+    PostWithHolder, Session, Staff, Team, Term, User, WriteCtx,
+};
+use crate::store::Store;
+
+/// A [`Store`] on a SQL database reached through sqlx's `Any` driver. Backend crates build it
+/// once the database is connected and migrated.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: &'static str,
+    begin_sql: &'static str,
+}
+
+impl SqlStore {
+    /// Wraps a connected, migrated pool. `backend` names it in logs and health checks;
+    /// `begin_sql` opens a write transaction (SQLite wants `BEGIN IMMEDIATE`, so that a
+    /// transaction that reads before it writes waits for the lock instead of failing).
+    pub fn new(pool: AnyPool, backend: &'static str, begin_sql: &'static str) -> Self {
+        Self {
+            pool,
+            backend,
+            begin_sql,
+        }
+    }
+
+    /// Starts a write transaction.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        self.pool.begin_with(self.begin_sql).await
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_grid(&self, ctx: &WriteCtx, grid: &NewGrid) -> StoreResult<Grid> {
+        grids::create(self, ctx, grid).await
+    }
+    async fn grid(&self, scope: &Scope, code: &GridCode) -> StoreResult<Grid> {
+        grids::one(self, scope, code).await
+    }
+    async fn grid_roots(&self, scope: &Scope) -> StoreResult<Vec<Grid>> {
+        grids::roots(self, scope).await
+    }
+    async fn grid_children(&self, scope: &Scope, code: &GridCode) -> StoreResult<Vec<Grid>> {
+        grids::children(self, scope, code).await
+    }
+    async fn grid_ancestors(&self, scope: &Scope, code: &GridCode) -> StoreResult<Vec<Grid>> {
+        grids::ancestors(self, scope, code).await
+    }
+    async fn grid_boundary(&self, scope: &Scope, code: &GridCode) -> StoreResult<Option<Vec<u8>>> {
+        grids::boundary(self, scope, code).await
+    }
+    async fn scope_of(&self, code: &GridCode) -> StoreResult<Scope> {
+        grids::scope_of(self, code).await
+    }
+
+    async fn create_person(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        person: &NewPerson,
+    ) -> StoreResult<Person> {
+        org::create_person(self, ctx, scope, person).await
+    }
+    async fn person(&self, scope: &Scope, id: Uuid) -> StoreResult<Person> {
+        org::person(self, scope, id).await
+    }
+    async fn people(&self, scope: &Scope, filter: &PeopleFilter) -> StoreResult<Vec<Person>> {
+        org::people(self, scope, filter).await
+    }
+    async fn create_post(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        post: &NewPost,
+    ) -> StoreResult<PostWithHolder> {
+        org::create_post(self, ctx, scope, post).await
+    }
+    async fn post(&self, scope: &Scope, id: Uuid) -> StoreResult<PostWithHolder> {
+        org::post(self, scope, id).await
+    }
+    async fn posts(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<PostWithHolder>> {
+        org::posts(self, scope, grid).await
+    }
+    async fn post_history(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<Term>> {
+        org::post_history(self, scope, id).await
+    }
+    async fn appoint(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        post_id: Uuid,
+        person_id: Uuid,
+        start: NaiveDate,
+    ) -> StoreResult<Term> {
+        org::appoint(self, ctx, scope, post_id, person_id, start).await
+    }
+    async fn holder_on(
+        &self,
+        scope: &Scope,
+        post_id: Uuid,
+        date: NaiveDate,
+    ) -> StoreResult<Option<Term>> {
+        org::holder_on(self, scope, post_id, date).await
+    }
+    async fn create_team(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        team: &NewTeam,
+    ) -> StoreResult<Team> {
+        org::create_team(self, ctx, scope, team).await
+    }
+    async fn teams(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<Team>> {
+        org::teams(self, scope, grid).await
+    }
+    async fn add_staff(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        staff: &NewStaff,
+    ) -> StoreResult<Staff> {
+        org::add_staff(self, ctx, scope, staff).await
+    }
+    async fn staff(
+        &self,
+        scope: &Scope,
+        grid: &GridCode,
+        include_ended: bool,
+    ) -> StoreResult<Vec<Staff>> {
+        org::staff(self, scope, grid, include_ended).await
+    }
+    async fn end_staff(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        end: NaiveDate,
+    ) -> StoreResult<Staff> {
+        org::end_staff(self, ctx, scope, id, end).await
+    }
+
+    async fn create_area(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        area: &NewArea,
+    ) -> StoreResult<AreaSummary> {
+        areas::create(self, ctx, scope, area).await
+    }
+    async fn area(&self, scope: &Scope, code: &AreaCode) -> StoreResult<Area> {
+        areas::one(self, scope, code).await
+    }
+    async fn areas(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<AreaSummary>> {
+        areas::list(self, scope, grid).await
+    }
+
+    async fn code_tables(&self) -> StoreResult<Vec<CodeTableVersion>> {
+        codes::current_all(self).await
+    }
+    async fn code_table(&self, name: &str, version: Option<i64>) -> StoreResult<CodeTableVersion> {
+        codes::one(self, name, version).await
+    }
+    async fn publish_code_table(
+        &self,
+        ctx: &WriteCtx,
+        table: &CodeTable,
+    ) -> StoreResult<CodeTableVersion> {
+        codes::publish(self, ctx, table).await
+    }
+
+    async fn create_user(&self, ctx: &WriteCtx, user: &NewUser) -> StoreResult<User> {
+        accounts::create_user(self, ctx, user).await
+    }
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
+        accounts::user_by_name(self, username).await
+    }
+    async fn user(&self, id: Uuid) -> StoreResult<User> {
+        accounts::user(self, id).await
+    }
+    async fn users(&self, scope: &Scope) -> StoreResult<Vec<User>> {
+        accounts::users(self, scope).await
+    }
+    async fn record_login(
+        &self,
+        user_id: Option<Uuid>,
+        state: Option<&LoginState>,
+        audit: &NewAudit,
+    ) -> StoreResult<()> {
+        accounts::record_login(self, user_id, state, audit).await
+    }
+    async fn set_password(
+        &self,
+        ctx: &WriteCtx,
+        user_id: Uuid,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()> {
+        accounts::set_password(self, ctx, user_id, password_hash, must_change).await
+    }
+    async fn set_disabled(&self, ctx: &WriteCtx, user_id: Uuid, disabled: bool) -> StoreResult<()> {
+        accounts::set_disabled(self, ctx, user_id, disabled).await
+    }
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        accounts::create_session(self, session).await
+    }
+    async fn session_by_token(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        accounts::session_by_token(self, token_hash).await
+    }
+    async fn touch_session(&self, id: Uuid, at: DateTime<Utc>) -> StoreResult<()> {
+        accounts::touch_session(self, id, at).await
+    }
+    async fn revoke_session(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<()> {
+        accounts::revoke_session(self, ctx, id).await
+    }
+    async fn revoke_user_sessions(
+        &self,
+        ctx: &WriteCtx,
+        user_id: Uuid,
+        except: Option<Uuid>,
+    ) -> StoreResult<u64> {
+        accounts::revoke_user_sessions(self, ctx, user_id, except).await
+    }
+    async fn sessions(&self, user_id: Uuid) -> StoreResult<Vec<Session>> {
+        accounts::sessions(self, user_id).await
+    }
+
+    async fn append_audit(&self, entry: &NewAudit) -> StoreResult<()> {
+        audit::append(self, entry).await
+    }
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        audit::list(self, filter).await
+    }
+}

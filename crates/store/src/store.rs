@@ -1,0 +1,171 @@
+//! The storage operations of the platform.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use linzhang_domain::account::LoginState;
+use linzhang_domain::codes::CodeTable;
+use linzhang_domain::{AreaCode, GridCode, Scope};
+use uuid::Uuid;
+
+use crate::error::StoreResult;
+use crate::model::{
+    Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, NewArea, NewAudit, NewGrid,
+    NewPerson, NewPost, NewSession, NewStaff, NewTeam, NewUser, PeopleFilter, Person,
+    PostWithHolder, Session, Staff, Team, Term, User, WriteCtx,
+};
+
+/// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
+/// writes take a [`WriteCtx`] and are audited in their own transaction.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // --- grids (网格) ---
+
+    /// Adds a grid under its parent (which must exist, except for the city).
+    async fn create_grid(&self, ctx: &WriteCtx, grid: &NewGrid) -> StoreResult<Grid>;
+    async fn grid(&self, scope: &Scope, code: &GridCode) -> StoreResult<Grid>;
+    /// The grids at the top of the scope (the user's own grid).
+    async fn grid_roots(&self, scope: &Scope) -> StoreResult<Vec<Grid>>;
+    async fn grid_children(&self, scope: &Scope, code: &GridCode) -> StoreResult<Vec<Grid>>;
+    /// Ancestors inside the scope, root first, excluding the grid itself.
+    async fn grid_ancestors(&self, scope: &Scope, code: &GridCode) -> StoreResult<Vec<Grid>>;
+    /// The boundary as WKB, if the grid has one.
+    async fn grid_boundary(&self, scope: &Scope, code: &GridCode) -> StoreResult<Option<Vec<u8>>>;
+    /// The scope of a user bound to this grid.
+    async fn scope_of(&self, code: &GridCode) -> StoreResult<Scope>;
+
+    // --- people, posts, staff (人员, 林长, 护林员/技术员/警员) ---
+
+    async fn create_person(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        person: &NewPerson,
+    ) -> StoreResult<Person>;
+    async fn person(&self, scope: &Scope, id: Uuid) -> StoreResult<Person>;
+    async fn people(&self, scope: &Scope, filter: &PeopleFilter) -> StoreResult<Vec<Person>>;
+
+    async fn create_post(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        post: &NewPost,
+    ) -> StoreResult<PostWithHolder>;
+    async fn post(&self, scope: &Scope, id: Uuid) -> StoreResult<PostWithHolder>;
+    async fn posts(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<PostWithHolder>>;
+    /// Every term of the post, newest first.
+    async fn post_history(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<Term>>;
+    /// Appoints `person` from `start`, ending the current holder's term that day.
+    async fn appoint(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        post_id: Uuid,
+        person_id: Uuid,
+        start: NaiveDate,
+    ) -> StoreResult<Term>;
+    /// Who held the post on `date`.
+    async fn holder_on(
+        &self,
+        scope: &Scope,
+        post_id: Uuid,
+        date: NaiveDate,
+    ) -> StoreResult<Option<Term>>;
+
+    async fn create_team(&self, ctx: &WriteCtx, scope: &Scope, team: &NewTeam)
+    -> StoreResult<Team>;
+    async fn teams(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<Team>>;
+    async fn add_staff(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        staff: &NewStaff,
+    ) -> StoreResult<Staff>;
+    /// Current staff of a grid (and past ones with `include_ended`).
+    async fn staff(
+        &self,
+        scope: &Scope,
+        grid: &GridCode,
+        include_ended: bool,
+    ) -> StoreResult<Vec<Staff>>;
+    async fn end_staff(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        end: NaiveDate,
+    ) -> StoreResult<Staff>;
+
+    // --- responsibility areas (林长责任区) ---
+
+    async fn create_area(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        area: &NewArea,
+    ) -> StoreResult<AreaSummary>;
+    async fn area(&self, scope: &Scope, code: &AreaCode) -> StoreResult<Area>;
+    async fn areas(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<AreaSummary>>;
+
+    // --- code tables (代码表) ---
+
+    /// The current version of every table.
+    async fn code_tables(&self) -> StoreResult<Vec<CodeTableVersion>>;
+    /// A table at a version (the current one when `None`).
+    async fn code_table(&self, name: &str, version: Option<i64>) -> StoreResult<CodeTableVersion>;
+    /// Publishes a new version of a table (a new table starts at version 1).
+    async fn publish_code_table(
+        &self,
+        ctx: &WriteCtx,
+        table: &CodeTable,
+    ) -> StoreResult<CodeTableVersion>;
+
+    // --- accounts and sessions ---
+
+    async fn create_user(&self, ctx: &WriteCtx, user: &NewUser) -> StoreResult<User>;
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>>;
+    async fn user(&self, id: Uuid) -> StoreResult<User>;
+    /// Users whose grid is inside the scope.
+    async fn users(&self, scope: &Scope) -> StoreResult<Vec<User>>;
+    /// Stores the login state after an attempt and audits the attempt, in one transaction.
+    async fn record_login(
+        &self,
+        user_id: Option<Uuid>,
+        state: Option<&LoginState>,
+        audit: &NewAudit,
+    ) -> StoreResult<()>;
+    async fn set_password(
+        &self,
+        ctx: &WriteCtx,
+        user_id: Uuid,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()>;
+    /// Locks (disables) or unlocks an account; unlocking also clears a failed-login lock.
+    async fn set_disabled(&self, ctx: &WriteCtx, user_id: Uuid, disabled: bool) -> StoreResult<()>;
+
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    async fn session_by_token(&self, token_hash: &str) -> StoreResult<Option<Session>>;
+    async fn touch_session(&self, id: Uuid, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn revoke_session(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<()>;
+    /// Revokes every live session of a user but `except`; answers how many.
+    async fn revoke_user_sessions(
+        &self,
+        ctx: &WriteCtx,
+        user_id: Uuid,
+        except: Option<Uuid>,
+    ) -> StoreResult<u64>;
+    /// A user's sessions that are not revoked, newest first.
+    async fn sessions(&self, user_id: Uuid) -> StoreResult<Vec<Session>>;
+
+    // --- audit log (审计日志): append-only ---
+
+    async fn append_audit(&self, entry: &NewAudit) -> StoreResult<()>;
+    /// Newest first.
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+}
