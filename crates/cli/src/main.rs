@@ -1,1 +1,176 @@
-fn main() {}
+//! `linzhang`: the Smart Forest Chief platform in one binary.
+
+mod config;
+mod user;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use linzhang_domain::{Clock, SystemClock};
+use linzhang_store::{SqlStore, Store};
+
+use crate::config::{Config, ConfigArgs};
+
+/// 智慧林长信息平台 — the Smart Forest Chief platform.
+#[derive(Debug, Parser)]
+#[command(name = "linzhang", version, about)]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the web app (migrates the database first).
+    Serve,
+    /// Create or upgrade the database schema and publish the default code tables.
+    Migrate,
+    /// Load the Wuxi demo city (grids, chiefs, rangers, areas, logins) into the database.
+    Demo {
+        /// Seed of the generator; the same seed gives the same city.
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Print the effective configuration (secrets hidden).
+    Config,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LINZHANG_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the configured database, migrated and with the default code tables.
+pub async fn open_store(config: &Config, clock: &dyn Clock) -> anyhow::Result<SqlStore> {
+    let url = config.database.as_str();
+    let store = if url.starts_with("sqlite:") {
+        linzhang_store_sqlite::open(url).await?
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        linzhang_store_postgres::open(url).await?
+    } else {
+        anyhow::bail!(
+            "unsupported database URL {}: use sqlite://PATH or postgres://…",
+            config::redact_url(url)
+        );
+    };
+    linzhang_store::ensure_defaults(&store, clock.now()).await?;
+    Ok(store)
+}
+
+fn out(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::resolve(&cli.config)?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Command::Config => out(&config.to_redacted_toml()?),
+        Command::Openapi => out(&format!(
+            "{}\n",
+            linzhang_server::openapi().to_pretty_json()?
+        )),
+        Command::Migrate => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            out(&format!(
+                "database {} is up to date\n",
+                config::redact_url(&config.database)
+            ))?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Serve => serve(&config, clock).await,
+        Command::Demo { seed } => demo(&config, clock.as_ref(), seed).await,
+        Command::User(cmd) => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            let result = user::run(&store, clock.as_ref(), cmd).await;
+            store.close().await;
+            out(&result?)
+        }
+    }
+}
+
+async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let store = open_store(config, clock.as_ref()).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    out(&format!("listening on http://{addr}\n"))?;
+    let state = linzhang_server::AppState::new(
+        Arc::new(store.clone()) as Arc<dyn Store>,
+        clock,
+        linzhang_server::ServerConfig {
+            public_base_url: config.public_base_url.clone(),
+            secure_cookies: config.secure_cookies,
+        },
+    );
+    linzhang_server::serve(listener, state).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn demo(config: &Config, clock: &dyn Clock, seed: u64) -> anyhow::Result<()> {
+    let store = open_store(config, clock).await?;
+    let opts = linzhang_demo::DemoOptions {
+        seed,
+        ..linzhang_demo::DemoOptions::default()
+    };
+    let hash = |p: &str| linzhang_server::password::hash(p).map_err(|e| anyhow::anyhow!("{e}"));
+    let summary = linzhang_demo::load(&store, &opts, clock.now(), &hash).await?;
+    store.close().await;
+    let mut text = String::new();
+    if summary.already_loaded {
+        text.push_str("The demo city is already in this database; nothing changed.\n");
+    } else {
+        let [city, county, town, village] = summary.grids_by_level;
+        text.push_str(&format!(
+            "Loaded the Wuxi demo (town and village boundaries, villages, people and areas are generated): \
+             {city} city, {county} counties, {town} towns, {village} villages, {} people, {} posts, {} staff, {} areas.\n",
+            summary.people, summary.posts, summary.staff, summary.areas
+        ));
+    }
+    text.push_str(&format!("Demo logins (password {}):\n", opts.password));
+    for l in &summary.logins {
+        text.push_str(&format!(
+            "  {:<16} {:<11} {} {}\n",
+            l.username,
+            l.role.as_str(),
+            l.grid_code,
+            l.grid_name
+        ));
+    }
+    out(&text)
+}

@@ -1,0 +1,152 @@
+//! Configuration: command-line flags, then environment variables, then an optional TOML file,
+//! then defaults. `linzhang config` prints the result with secrets hidden.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_DATABASE: &str = "sqlite://./data/linzhang.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:8080";
+
+/// Settings as flags or environment variables give them (all optional).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// TOML configuration file.
+    #[arg(long, env = "LINZHANG_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "LINZHANG_DATABASE", global = true)]
+    pub database: Option<String>,
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, env = "LINZHANG_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// Base URL of the public pages that area QR codes open.
+    #[arg(long, env = "LINZHANG_PUBLIC_BASE_URL", global = true)]
+    pub public_base_url: Option<String>,
+    /// Mark session cookies Secure (when served over HTTPS).
+    #[arg(long, env = "LINZHANG_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
+}
+
+/// The file's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database: Option<String>,
+    listen: Option<String>,
+    public_base_url: Option<String>,
+    secure_cookies: Option<bool>,
+}
+
+/// The effective configuration.
+#[derive(Clone, Serialize)]
+pub struct Config {
+    pub database: String,
+    pub listen: String,
+    pub public_base_url: String,
+    pub secure_cookies: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database", &redact_url(&self.database))
+            .field("listen", &self.listen)
+            .field("public_base_url", &self.public_base_url)
+            .field("secure_cookies", &self.secure_cookies)
+            .finish()
+    }
+}
+
+/// Hides the password in a URL like `postgres://user:secret@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    pub fn resolve(args: &ConfigArgs) -> anyhow::Result<Self> {
+        let file = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("{}: invalid configuration", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        Ok(Self {
+            database: args
+                .database
+                .clone()
+                .or(file.database)
+                .unwrap_or_else(|| DEFAULT_DATABASE.into()),
+            listen: args
+                .listen
+                .clone()
+                .or(file.listen)
+                .unwrap_or_else(|| DEFAULT_LISTEN.into()),
+            public_base_url: args
+                .public_base_url
+                .clone()
+                .or(file.public_base_url)
+                .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into()),
+            secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+        })
+    }
+
+    /// The configuration as TOML, secrets hidden.
+    pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
+        let mut shown = self.clone();
+        shown.database = redact_url(&self.database);
+        Ok(toml::to_string(&shown)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://lz:s3cret@db:5432/lz"),
+            "postgres://lz:***@db:5432/lz"
+        );
+        assert_eq!(redact_url("postgres://lz@db/lz"), "postgres://lz@db/lz");
+        assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
+    }
+
+    #[test]
+    fn flags_beat_the_file_which_beats_defaults() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("lz.toml");
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite://f.db\"\n",
+        )
+        .expect("write");
+        let args = ConfigArgs {
+            config: Some(path.clone()),
+            database: Some("sqlite://flag.db".into()),
+            ..ConfigArgs::default()
+        };
+        let c = Config::resolve(&args).expect("config");
+        assert_eq!(c.database, "sqlite://flag.db");
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.public_base_url, DEFAULT_PUBLIC_BASE_URL);
+        std::fs::write(&path, "bogus = 1\n").expect("write");
+        let err = Config::resolve(&args).expect_err("unknown key");
+        assert!(format!("{err:#}").contains("lz.toml"));
+    }
+}

@@ -1,0 +1,8 @@
+//! The JSON API under `/api/v1`.
+
+pub mod admin;
+pub mod areas;
+pub mod convert;
+pub mod grids;
+pub mod org;
+pub mod views;

@@ -1,0 +1,340 @@
+//! Wire types of the JSON API (what clients see), separate from store records.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    pub backend: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    Admin,
+    Office,
+    Chief,
+    Ranger,
+    Technician,
+    Police,
+    Department,
+    Auditor,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub role: RoleName,
+    pub grid_code: String,
+    pub grid_name: String,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    /// Bearer token for the field app and integrations (the browser uses the cookie instead).
+    pub token: String,
+    pub must_change_password: bool,
+    pub user: Me,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    pub client_addr: Option<String>,
+    pub created_at: String,
+    pub last_seen: String,
+    /// The session making this request.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelName {
+    City,
+    County,
+    Town,
+    Village,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct GridSummary {
+    pub code: String,
+    pub name: String,
+    pub level: LevelName,
+    pub parent_code: Option<String>,
+    pub child_count: i64,
+    /// Made by the demo generator, not official data.
+    pub generated: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PersonSummary {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TermView {
+    pub id: String,
+    pub person: PersonSummary,
+    pub start_date: String,
+    pub end_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKindName {
+    ChiefGeneral,
+    DeputyChiefGeneral,
+    Chief,
+    DeputyChief,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostView {
+    pub id: String,
+    pub grid_code: String,
+    pub kind: PostKindName,
+    /// The kind's label from the post_kind code table, e.g. 总林长.
+    pub kind_name: String,
+    /// 职务, e.g. 市委书记.
+    pub title: String,
+    pub duties: String,
+    pub holder: Option<TermView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostDetail {
+    pub post: PostView,
+    /// Every term, newest first.
+    pub history: Vec<TermView>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffKindName {
+    Ranger,
+    Technician,
+    Police,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StaffView {
+    pub id: String,
+    pub person: PersonSummary,
+    pub kind: StaffKindName,
+    pub kind_name: String,
+    pub unit: String,
+    pub team_name: Option<String>,
+    pub start_date: String,
+    pub end_date: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AreaSummary {
+    pub code: String,
+    pub name: String,
+    pub grid_code: String,
+    pub area_m2: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct GridDetail {
+    pub grid: GridSummary,
+    /// Ancestors inside the caller's scope, root first.
+    pub ancestors: Vec<GridSummary>,
+    pub children: Vec<GridSummary>,
+    pub posts: Vec<PostView>,
+    pub staff: Vec<StaffView>,
+    pub areas: Vec<AreaSummary>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CodeLabel {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FourSides {
+    pub east: String,
+    pub south: String,
+    pub west: String,
+    pub north: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AreaView {
+    pub code: String,
+    pub name: String,
+    pub grid_code: String,
+    pub grid_name: String,
+    pub four_sides: FourSides,
+    /// Area on the CGCS2000 ellipsoid, square metres.
+    pub area_m2: f64,
+    pub resource_types: Vec<CodeLabel>,
+    pub ownership: CodeLabel,
+    /// The public page the QR code opens.
+    pub public_url: String,
+    /// GeoJSON MultiPolygon in CGCS2000 lon/lat.
+    #[schema(value_type = Object)]
+    pub boundary: serde_json::Value,
+    pub generated: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewAreaBody {
+    pub grid_code: String,
+    pub name: String,
+    /// GeoJSON Polygon or MultiPolygon (geometry, Feature or FeatureCollection) in lon/lat.
+    #[schema(value_type = Object)]
+    pub boundary: serde_json::Value,
+    pub four_sides: FourSides,
+    pub resource_types: Vec<String>,
+    pub ownership: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub unit: String,
+    pub grid_code: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewPersonBody {
+    pub name: String,
+    pub phone: String,
+    pub unit: String,
+    pub grid_code: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewPostBody {
+    pub kind: PostKindName,
+    pub title: String,
+    pub duties: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AppointBody {
+    pub person_id: String,
+    /// YYYY-MM-DD
+    pub start_date: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewStaffBody {
+    pub person_id: String,
+    pub kind: StaffKindName,
+    pub unit: String,
+    pub team_id: Option<String>,
+    pub start_date: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EndStaffBody {
+    pub end_date: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    pub username: Option<String>,
+    pub client_addr: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    #[schema(value_type = Object)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Object)]
+    pub after: Option<serde_json::Value>,
+    pub result: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    pub next_before: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CodeEntry {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CodeTableView {
+    pub name: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub version: i64,
+    pub published_at: String,
+    pub published_by: Option<String>,
+    pub entries: Vec<CodeEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CodeTableBody {
+    pub title_zh: String,
+    pub title_en: String,
+    pub entries: Vec<CodeEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Department {
+    pub code: String,
+    pub name: String,
+    pub duties: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Organisation {
+    /// 林长制工作领导小组.
+    pub leading_group: Vec<CodeEntry>,
+    /// 成员单位 with their duties.
+    pub departments: Vec<Department>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub role: RoleName,
+    pub grid_code: String,
+    pub grid_name: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub locked_until: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewUserBody {
+    pub username: String,
+    pub role: RoleName,
+    pub grid_code: String,
+    /// Initial password; the user must change it at first login.
+    pub password: String,
+}

@@ -1,0 +1,34 @@
+//! argon2id password hashes.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+/// Whether `password` matches the stored hash; a malformed hash never matches.
+pub fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let h = super::hash("Linzhang@2026").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(super::verify("Linzhang@2026", &h));
+        assert!(!super::verify("linzhang@2026", &h));
+        assert!(!super::verify("Linzhang@2026", "not a hash"));
+    }
+}

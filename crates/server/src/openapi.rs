@@ -1,0 +1,67 @@
+//! The API's routes, registered with their OpenAPI descriptions so the two cannot drift.
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::{admin, areas, grids, org, views};
+use crate::auth::routes as auth;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "linzhang",
+        description = "Smart Forest Chief platform (智慧林长信息平台) API. Errors are `{code, message}`. \
+            Browser sessions use the lz_session cookie and must echo the lz_csrf cookie in an \
+            X-CSRF-Token header on writes; other clients send `Authorization: Bearer TOKEN`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::whoami))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(auth::sessions))
+        .routes(routes!(auth::revoke_session))
+        .routes(routes!(grids::roots))
+        .routes(routes!(grids::detail))
+        .routes(routes!(grids::boundary))
+        .routes(routes!(org::people, org::create_person))
+        .routes(routes!(org::create_post))
+        .routes(routes!(org::post))
+        .routes(routes!(org::appoint))
+        .routes(routes!(org::add_staff))
+        .routes(routes!(org::end_staff))
+        .routes(routes!(areas::create))
+        .routes(routes!(areas::detail))
+        .routes(routes!(areas::qr_png))
+        .routes(routes!(areas::qr_svg))
+        .routes(routes!(admin::code_tables))
+        .routes(routes!(admin::code_table, admin::publish_code_table))
+        .routes(routes!(admin::organisation))
+        .routes(routes!(admin::audit))
+        .routes(routes!(admin::users, admin::create_user))
+        .routes(routes!(admin::lock))
+        .routes(routes!(admin::unlock))
+        .routes(routes!(admin::revoke_sessions))
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, body = views::Health), (status = 500, body = crate::error::ErrorBody)))]
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> crate::error::ApiResult<axum::Json<views::Health>> {
+    state.store.ping().await?;
+    Ok(axum::Json(views::Health {
+        status: "ok".into(),
+        backend: state.store.backend().into(),
+    }))
+}
