@@ -16,7 +16,7 @@ pub struct ConfigArgs {
     /// TOML configuration file.
     #[arg(long, env = "LINZHANG_CONFIG", global = true)]
     pub config: Option<PathBuf>,
-    /// Database URL: sqlite://PATH or postgres://USER@HOST:PORT/DB.
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST:PORT/DB`.
     #[arg(long, env = "LINZHANG_DATABASE", global = true)]
     pub database: Option<String>,
     /// Address to listen on (port 0 picks a free one).

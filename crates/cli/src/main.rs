@@ -3,6 +3,7 @@
 mod config;
 mod user;
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -153,24 +154,29 @@ async fn demo(config: &Config, clock: &dyn Clock, seed: u64) -> anyhow::Result<(
     store.close().await;
     let mut text = String::new();
     if summary.already_loaded {
-        text.push_str("The demo city is already in this database; nothing changed.\n");
+        writeln!(
+            text,
+            "The demo city is already in this database; nothing changed."
+        )?;
     } else {
         let [city, county, town, village] = summary.grids_by_level;
-        text.push_str(&format!(
+        writeln!(
+            text,
             "Loaded the Wuxi demo (town and village boundaries, villages, people and areas are generated): \
-             {city} city, {county} counties, {town} towns, {village} villages, {} people, {} posts, {} staff, {} areas.\n",
+             {city} city, {county} counties, {town} towns, {village} villages, {} people, {} posts, {} staff, {} areas.",
             summary.people, summary.posts, summary.staff, summary.areas
-        ));
+        )?;
     }
-    text.push_str(&format!("Demo logins (password {}):\n", opts.password));
+    writeln!(text, "Demo logins (password {}):", opts.password)?;
     for l in &summary.logins {
-        text.push_str(&format!(
-            "  {:<16} {:<11} {} {}\n",
+        writeln!(
+            text,
+            "  {:<16} {:<11} {} {}",
             l.username,
             l.role.as_str(),
             l.grid_code,
             l.grid_name
-        ));
+        )?;
     }
     out(&text)
 }

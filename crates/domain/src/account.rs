@@ -31,8 +31,8 @@ pub fn check_password_policy(password: &str) -> Result<(), PasswordPolicyError> 
         return Err(PasswordPolicyError::TooShort);
     }
     let classes = [
-        password.chars().any(|c| c.is_lowercase()),
-        password.chars().any(|c| c.is_uppercase()),
+        password.chars().any(char::is_lowercase),
+        password.chars().any(char::is_uppercase),
         password.chars().any(|c| c.is_ascii_digit()),
         password.chars().any(|c| !c.is_alphanumeric()),
     ];

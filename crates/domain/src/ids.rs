@@ -1,4 +1,4 @@
-//! Record identifiers: UUIDv7, so servers and offline clients can both mint them and they sort
+//! Record identifiers: `UUIDv7`, so servers and offline clients can both mint them and they sort
 //! by creation time.
 
 use uuid::Uuid;

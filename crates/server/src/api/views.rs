@@ -111,7 +111,7 @@ pub struct PostView {
     pub id: String,
     pub grid_code: String,
     pub kind: PostKindName,
-    /// The kind's label from the post_kind code table, e.g. 总林长.
+    /// The kind's label from the `post_kind` code table, e.g. 总林长.
     pub kind_name: String,
     /// 职务, e.g. 市委书记.
     pub title: String,

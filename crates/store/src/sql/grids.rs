@@ -40,7 +40,8 @@ pub async fn create(db: &SqlStore, ctx: &WriteCtx, g: &NewGrid) -> StoreResult<G
         None => None,
     };
     let path = child_path(parent_path.as_deref(), &g.code);
-    let level = Level::from_depth(path.trim_matches('/').split('/').count() as i64)
+    let depth = i64::try_from(path.trim_matches('/').split('/').count()).unwrap_or(i64::MAX);
+    let level = Level::from_depth(depth)
         .ok_or_else(|| StoreError::Rejected("a grid tree has four levels".into()))?;
     if level != g.code.level() {
         return Err(StoreError::Rejected(format!(

@@ -1,0 +1,132 @@
+//! A real server on a free loopback port over a fresh SQLite database, with an injected clock.
+
+#![allow(dead_code, reason = "each test file uses a part")]
+
+use std::sync::Arc;
+
+use chrono::DateTime;
+use linzhang_domain::audit::Actor;
+use linzhang_domain::{Clock, GridCode, ManualClock, Role};
+use linzhang_server::{AppState, ServerConfig};
+use linzhang_store::{NewUser, SqlStore, Store, WriteCtx};
+
+pub const PASSWORD: &str = "Linzhang@2026";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: SqlStore,
+    pub clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A server over the conformance tree (无锡市 → 锡山区/江阴市 → 东亭/安镇 → villages) with
+    /// one account per `(username, role, grid)`.
+    pub async fn start(users: &[(&str, Role, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = linzhang_store_sqlite::open_path(&dir.path().join("api.db"))
+            .await
+            .expect("store");
+        let clock = Arc::new(ManualClock::new(
+            DateTime::from_timestamp(1_790_000_000, 0).expect("time"),
+        ));
+        linzhang_store::ensure_defaults(&store, clock.now())
+            .await
+            .expect("defaults");
+        linzhang_store::conformance::seed_tree(&store).await;
+        let hash = linzhang_server::password::hash(PASSWORD).expect("hash");
+        let ctx = WriteCtx {
+            actor: Actor::system("test"),
+            at: clock.now(),
+        };
+        for (name, role, grid) in users {
+            store
+                .create_user(
+                    &ctx,
+                    &NewUser {
+                        username: (*name).into(),
+                        password_hash: hash.clone(),
+                        role: *role,
+                        grid_code: GridCode::parse(grid).expect("grid"),
+                        must_change_password: false,
+                    },
+                )
+                .await
+                .expect("user");
+        }
+        let state = AppState::new(
+            Arc::new(store.clone()) as Arc<dyn Store>,
+            clock.clone(),
+            ServerConfig {
+                public_base_url: "https://lz.example.cn".into(),
+                secure_cookies: false,
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(linzhang_server::serve(listener, state));
+        Self {
+            base,
+            store,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Logs in and answers the bearer token.
+    pub async fn token(&self, username: &str) -> String {
+        let r = self.login(username, PASSWORD).await;
+        assert_eq!(r.status(), 200, "login {username}");
+        let body: serde_json::Value = r.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("send")
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send")
+    }
+
+    pub async fn post(
+        &self,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("send")
+    }
+}
+
+/// The error code of an error answer.
+pub async fn code(r: reqwest::Response) -> String {
+    let body: serde_json::Value = r.json().await.expect("json error body");
+    assert!(
+        body["message"].is_string(),
+        "errors carry a message: {body}"
+    );
+    body["code"].as_str().expect("code").to_owned()
+}

@@ -1,0 +1,66 @@
+//! The OpenAPI document: 3.1, self-contained, every route, and unchanged unless on purpose.
+//! Update the snapshot with `UPDATE_SNAPSHOTS=1 cargo test -p linzhang-server --test openapi`.
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+
+#[test]
+fn openapi_is_31_self_contained_and_complete() {
+    let doc = serde_json::to_value(linzhang_server::openapi()).expect("json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let text = doc.to_string();
+    for (i, _) in text.match_indices("\"$ref\":\"") {
+        assert!(text[i + 8..].starts_with("#/"), "remote $ref at {i}");
+    }
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for expected in [
+        "/healthz",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/auth/password",
+        "/api/v1/auth/sessions",
+        "/api/v1/auth/sessions/{id}",
+        "/api/v1/grids",
+        "/api/v1/grids/{code}",
+        "/api/v1/grids/{code}/boundary",
+        "/api/v1/grids/{code}/posts",
+        "/api/v1/grids/{code}/staff",
+        "/api/v1/people",
+        "/api/v1/posts/{id}",
+        "/api/v1/posts/{id}/appointments",
+        "/api/v1/staff/{id}/end",
+        "/api/v1/areas",
+        "/api/v1/areas/{code}",
+        "/api/v1/areas/{code}/qr.png",
+        "/api/v1/areas/{code}/qr.svg",
+        "/api/v1/code-tables",
+        "/api/v1/code-tables/{name}",
+        "/api/v1/organisation",
+        "/api/v1/audit",
+        "/api/v1/users",
+        "/api/v1/users/{username}/lock",
+        "/api/v1/users/{username}/unlock",
+        "/api/v1/users/{username}/revoke-sessions",
+    ] {
+        assert!(paths.contains(&expected), "missing {expected}");
+    }
+    assert_eq!(paths.len(), 28, "a new route needs its place in this list");
+}
+
+#[test]
+fn openapi_matches_the_snapshot() {
+    let current = linzhang_server::openapi().to_pretty_json().expect("json") + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(SNAPSHOT, &current).expect("write snapshot");
+    }
+    let saved = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
+    assert!(
+        saved == current,
+        "the OpenAPI document changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p linzhang-server --test openapi"
+    );
+}
