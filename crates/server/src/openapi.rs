@@ -54,7 +54,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/healthz", tag = "health",
+#[utoipa::path(get, operation_id = "platform_health", path = "/healthz", tag = "health",
     responses((status = 200, body = views::Health), (status = 500, body = crate::error::ErrorBody)))]
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,

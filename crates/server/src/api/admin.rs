@@ -41,7 +41,7 @@ fn table_view(t: &CodeTableVersion) -> CodeTableView {
 }
 
 /// The current version of every code table.
-#[utoipa::path(get, path = "/api/v1/code-tables", tag = "code tables",
+#[utoipa::path(get, operation_id = "admin_code_tables", path = "/api/v1/code-tables", tag = "code tables",
     responses((status = 200, body = [CodeTableView]), (status = 401, body = ErrorBody)))]
 pub async fn code_tables(
     State(state): State<AppState>,
@@ -65,7 +65,7 @@ pub struct VersionQuery {
 }
 
 /// One code table, current or at a past version.
-#[utoipa::path(get, path = "/api/v1/code-tables/{name}", tag = "code tables",
+#[utoipa::path(get, operation_id = "admin_code_table", path = "/api/v1/code-tables/{name}", tag = "code tables",
     params(("name" = String, Path, description = "Table name"), VersionQuery),
     responses((status = 200, body = CodeTableView), (status = 404, body = ErrorBody)))]
 pub async fn code_table(
@@ -80,7 +80,7 @@ pub async fn code_table(
 }
 
 /// Publish a new version of a code table (admins).
-#[utoipa::path(put, path = "/api/v1/code-tables/{name}", tag = "code tables", request_body = CodeTableBody,
+#[utoipa::path(put, operation_id = "admin_publish_code_table", path = "/api/v1/code-tables/{name}", tag = "code tables", request_body = CodeTableBody,
     params(("name" = String, Path, description = "Table name")),
     responses((status = 200, body = CodeTableView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn publish_code_table(
@@ -115,7 +115,7 @@ pub async fn publish_code_table(
 }
 
 /// The leading group (领导小组), its office, and the member departments with their duties.
-#[utoipa::path(get, path = "/api/v1/organisation", tag = "organisation",
+#[utoipa::path(get, operation_id = "admin_organisation", path = "/api/v1/organisation", tag = "organisation",
     responses((status = 200, body = Organisation), (status = 401, body = ErrorBody)))]
 pub async fn organisation(
     State(state): State<AppState>,
@@ -157,7 +157,7 @@ pub struct AuditQuery {
 }
 
 /// The audit log, newest first (admins and auditors).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+#[utoipa::path(get, operation_id = "admin_audit", path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
@@ -202,7 +202,7 @@ pub async fn audit(
 }
 
 /// Accounts whose grid is in the admin's scope.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+#[utoipa::path(get, operation_id = "admin_users", path = "/api/v1/users", tag = "users",
     responses((status = 200, body = [UserView]), (status = 403, body = ErrorBody)))]
 pub async fn users(
     State(state): State<AppState>,
@@ -223,7 +223,7 @@ pub async fn users(
 }
 
 /// Create an account with a temporary password, to be changed at first login (admins).
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserBody,
+#[utoipa::path(post, operation_id = "admin_create_user", path = "/api/v1/users", tag = "users", request_body = NewUserBody,
     responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -272,7 +272,7 @@ async fn user_in_scope(
 }
 
 /// Lock an account and end its sessions (admins).
-#[utoipa::path(post, path = "/api/v1/users/{username}/lock", tag = "users",
+#[utoipa::path(post, operation_id = "admin_lock", path = "/api/v1/users/{username}/lock", tag = "users",
     params(("username" = String, Path, description = "User name")),
     responses((status = 204, description = "Locked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn lock(
@@ -292,7 +292,7 @@ pub async fn lock(
 }
 
 /// Unlock an account, also clearing a lock from failed logins (admins).
-#[utoipa::path(post, path = "/api/v1/users/{username}/unlock", tag = "users",
+#[utoipa::path(post, operation_id = "admin_unlock", path = "/api/v1/users/{username}/unlock", tag = "users",
     params(("username" = String, Path, description = "User name")),
     responses((status = 204, description = "Unlocked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn unlock(
@@ -312,7 +312,7 @@ pub async fn unlock(
 }
 
 /// Revoke every session of an account (admins).
-#[utoipa::path(post, path = "/api/v1/users/{username}/revoke-sessions", tag = "users",
+#[utoipa::path(post, operation_id = "admin_revoke_sessions", path = "/api/v1/users/{username}/revoke-sessions", tag = "users",
     params(("username" = String, Path, description = "User name")),
     responses((status = 204, description = "Revoked"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_sessions(

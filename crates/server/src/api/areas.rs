@@ -18,7 +18,7 @@ fn parse_code(code: &str) -> ApiResult<AreaCode> {
 }
 
 /// Create a responsibility area; its code is the grid's next free one.
-#[utoipa::path(post, path = "/api/v1/areas", tag = "organisation", request_body = NewAreaBody,
+#[utoipa::path(post, operation_id = "areas_create", path = "/api/v1/areas", tag = "organisation", request_body = NewAreaBody,
     responses((status = 200, body = AreaSummary), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -82,7 +82,7 @@ pub async fn create(
 }
 
 /// A responsibility area with its boundary, 四至, resource types and public URL.
-#[utoipa::path(get, path = "/api/v1/areas/{code}", tag = "organisation",
+#[utoipa::path(get, operation_id = "areas_detail", path = "/api/v1/areas/{code}", tag = "organisation",
     params(("code" = String, Path, description = "Area code, e.g. LZ320205001001-001")),
     responses((status = 200, body = AreaView), (status = 404, body = ErrorBody)))]
 pub async fn detail(
@@ -137,7 +137,7 @@ async fn public_url(state: &AppState, code: &str) -> ApiResult<String> {
 }
 
 /// The area's QR code as PNG; it encodes `{public_base_url}/p/a/{code}`.
-#[utoipa::path(get, path = "/api/v1/areas/{code}/qr.png", tag = "organisation",
+#[utoipa::path(get, operation_id = "areas_qr_png", path = "/api/v1/areas/{code}/qr.png", tag = "organisation",
     params(("code" = String, Path, description = "Area code")),
     responses((status = 200, description = "PNG image", content_type = "image/png"), (status = 404, body = ErrorBody)))]
 pub async fn qr_png(
@@ -159,7 +159,7 @@ pub async fn qr_png(
 }
 
 /// The area's QR code as SVG.
-#[utoipa::path(get, path = "/api/v1/areas/{code}/qr.svg", tag = "organisation",
+#[utoipa::path(get, operation_id = "areas_qr_svg", path = "/api/v1/areas/{code}/qr.svg", tag = "organisation",
     params(("code" = String, Path, description = "Area code")),
     responses((status = 200, description = "SVG image", content_type = "image/svg+xml"), (status = 404, body = ErrorBody)))]
 pub async fn qr_svg(

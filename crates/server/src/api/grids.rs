@@ -11,7 +11,7 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
 /// The grids at the top of the caller's scope.
-#[utoipa::path(get, path = "/api/v1/grids", tag = "organisation",
+#[utoipa::path(get, operation_id = "grids_roots", path = "/api/v1/grids", tag = "organisation",
     responses((status = 200, body = [GridSummary]), (status = 401, body = ErrorBody)))]
 pub async fn roots(
     State(state): State<AppState>,
@@ -23,7 +23,7 @@ pub async fn roots(
 }
 
 /// A grid with its children, posts (with current holders), staff and responsibility areas.
-#[utoipa::path(get, path = "/api/v1/grids/{code}", tag = "organisation",
+#[utoipa::path(get, operation_id = "grids_detail", path = "/api/v1/grids/{code}", tag = "organisation",
     params(("code" = String, Path, description = "Division code")),
     responses((status = 200, body = GridDetail), (status = 404, description = "No such grid in the caller's scope", body = ErrorBody)))]
 pub async fn detail(
@@ -60,7 +60,7 @@ pub async fn detail(
 }
 
 /// The grid's boundary as a GeoJSON Feature (null geometry when it has none).
-#[utoipa::path(get, path = "/api/v1/grids/{code}/boundary", tag = "organisation",
+#[utoipa::path(get, operation_id = "grids_boundary", path = "/api/v1/grids/{code}/boundary", tag = "organisation",
     params(("code" = String, Path, description = "Division code")),
     responses((status = 200, description = "GeoJSON Feature", body = Object), (status = 404, body = ErrorBody)))]
 pub async fn boundary(

@@ -35,7 +35,7 @@ pub struct PeopleQuery {
 }
 
 /// People in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/people", tag = "organisation", params(PeopleQuery),
+#[utoipa::path(get, operation_id = "org_people", path = "/api/v1/people", tag = "organisation", params(PeopleQuery),
     responses((status = 200, body = [PersonView]), (status = 401, body = ErrorBody)))]
 pub async fn people(
     State(state): State<AppState>,
@@ -60,7 +60,7 @@ pub async fn people(
 }
 
 /// Register a person (a chief, ranger, technician or police officer).
-#[utoipa::path(post, path = "/api/v1/people", tag = "organisation", request_body = NewPersonBody,
+#[utoipa::path(post, operation_id = "org_create_person", path = "/api/v1/people", tag = "organisation", request_body = NewPersonBody,
     responses((status = 200, body = PersonView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn create_person(
     State(state): State<AppState>,
@@ -84,7 +84,7 @@ pub async fn create_person(
 }
 
 /// Create a post (职务) at a grid.
-#[utoipa::path(post, path = "/api/v1/grids/{code}/posts", tag = "organisation", request_body = NewPostBody,
+#[utoipa::path(post, operation_id = "org_create_post", path = "/api/v1/grids/{code}/posts", tag = "organisation", request_body = NewPostBody,
     params(("code" = String, Path, description = "Division code")),
     responses((status = 200, body = PostView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_post(
@@ -121,7 +121,7 @@ async fn post_detail(state: &AppState, caller: &Caller, id: uuid::Uuid) -> ApiRe
 }
 
 /// A post with every term it has had.
-#[utoipa::path(get, path = "/api/v1/posts/{id}", tag = "organisation",
+#[utoipa::path(get, operation_id = "org_post", path = "/api/v1/posts/{id}", tag = "organisation",
     params(("id" = String, Path, description = "Post id")),
     responses((status = 200, body = PostDetail), (status = 404, body = ErrorBody)))]
 pub async fn post(
@@ -135,7 +135,7 @@ pub async fn post(
 }
 
 /// Appoint a person to a post from a date; the current holder's term ends that day.
-#[utoipa::path(post, path = "/api/v1/posts/{id}/appointments", tag = "organisation", request_body = AppointBody,
+#[utoipa::path(post, operation_id = "org_appoint", path = "/api/v1/posts/{id}/appointments", tag = "organisation", request_body = AppointBody,
     params(("id" = String, Path, description = "Post id")),
     responses((status = 200, body = PostDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn appoint(
@@ -158,7 +158,7 @@ pub async fn appoint(
 }
 
 /// Attach a person to a grid as ranger, technician or police officer.
-#[utoipa::path(post, path = "/api/v1/grids/{code}/staff", tag = "organisation", request_body = NewStaffBody,
+#[utoipa::path(post, operation_id = "org_add_staff", path = "/api/v1/grids/{code}/staff", tag = "organisation", request_body = NewStaffBody,
     params(("code" = String, Path, description = "Division code")),
     responses((status = 200, body = StaffView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn add_staff(
@@ -191,7 +191,7 @@ pub async fn add_staff(
 }
 
 /// End a staff assignment (the record stays in history).
-#[utoipa::path(post, path = "/api/v1/staff/{id}/end", tag = "organisation", request_body = EndStaffBody,
+#[utoipa::path(post, operation_id = "org_end_staff", path = "/api/v1/staff/{id}/end", tag = "organisation", request_body = EndStaffBody,
     params(("id" = String, Path, description = "Assignment id")),
     responses((status = 200, body = StaffView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn end_staff(

@@ -263,9 +263,11 @@ pub struct AuditEntry {
     pub client_addr: Option<String>,
     pub action: String,
     pub target: Option<String>,
-    #[schema(value_type = Object)]
+    /// The record before the change, when there was one.
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The record after the change.
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub result: String,
 }

@@ -52,7 +52,7 @@ fn login_audit(
 }
 
 /// Log in with a username and password.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, operation_id = "auth_login", path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in; sets the lz_session and lz_csrf cookies", body = LoginResponse),
         (status = 401, description = "Wrong username or password", body = ErrorBody),
@@ -151,7 +151,7 @@ fn invalid_credentials() -> ApiError {
 }
 
 /// End the current session.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+#[utoipa::path(post, operation_id = "auth_logout", path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "Logged out"), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -169,7 +169,7 @@ pub async fn logout(
 }
 
 /// The logged-in user.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+#[utoipa::path(get, operation_id = "auth_whoami", path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn whoami(caller: SessionCaller) -> Json<Me> {
     Json(me(&caller.user))
@@ -177,7 +177,7 @@ pub async fn whoami(caller: SessionCaller) -> Json<Me> {
 
 /// Change the caller's password (required after a temporary one). Other sessions of the user
 /// are revoked.
-#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
+#[utoipa::path(post, operation_id = "auth_change_password", path = "/api/v1/auth/password", tag = "auth", request_body = PasswordChange,
     responses((status = 204, description = "Changed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -221,7 +221,7 @@ pub async fn change_password(
 }
 
 /// The caller's live sessions.
-#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth",
+#[utoipa::path(get, operation_id = "auth_sessions", path = "/api/v1/auth/sessions", tag = "auth",
     responses((status = 200, body = [SessionView]), (status = 401, body = ErrorBody)))]
 pub async fn sessions(
     State(state): State<AppState>,
@@ -242,7 +242,7 @@ pub async fn sessions(
 }
 
 /// Revoke one of the caller's sessions.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions/{id}", tag = "auth",
+#[utoipa::path(delete, operation_id = "auth_revoke_session", path = "/api/v1/auth/sessions/{id}", tag = "auth",
     params(("id" = String, Path, description = "Session id")),
     responses((status = 204, description = "Revoked"), (status = 404, body = ErrorBody)))]
 pub async fn revoke_session(

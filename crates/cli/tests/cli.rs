@@ -1,0 +1,130 @@
+//! The binary as an operator uses it: configuration, migrations, the demo, accounts.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn linzhang(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_linzhang"));
+    cmd.env_remove("LINZHANG_CONFIG")
+        .env_remove("LINZHANG_LISTEN")
+        .env("LINZHANG_DATABASE", db)
+        .env("LINZHANG_LOG", "warn")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn linzhang");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn text(out: &[u8]) -> String {
+    String::from_utf8_lossy(out).into_owned()
+}
+
+#[test]
+fn config_shows_the_effective_settings_without_secrets() {
+    let out = linzhang(
+        "postgres://lz:s3cret@db.example:5432/lz",
+        &["--listen", "0.0.0.0:9999", "config"],
+        None,
+    );
+    assert!(out.status.success());
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("postgres://lz:***@db.example:5432/lz"),
+        "{shown}"
+    );
+    assert!(!shown.contains("s3cret"));
+    assert!(shown.contains("listen = \"0.0.0.0:9999\""));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["serve", "migrate", "demo", "user", "config", "openapi"] {
+        let out = linzhang("sqlite://unused.db", &[sub, "--help"], None);
+        assert!(out.status.success(), "{sub} --help");
+        assert!(!out.stdout.is_empty());
+    }
+    let out = linzhang("sqlite://unused.db", &["user", "add", "--help"], None);
+    assert!(text(&out.stdout).contains("--temporary"));
+}
+
+#[test]
+fn demo_then_accounts_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+
+    let out = linzhang(&db, &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // No grid yet: a clear error, exit ≠ 0.
+    let out = linzhang(
+        &db,
+        &["user", "add", "ops", "--role", "admin", "--grid", "320200"],
+        Some("Forest#2026\n"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("grid not found"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = linzhang(&db, &["demo"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.contains("88 towns"), "{shown}");
+    assert!(shown.contains("chief.dongting"));
+    let again = linzhang(&db, &["demo"], None);
+    assert!(text(&again.stdout).contains("already"));
+
+    let out = linzhang(
+        &db,
+        &["user", "add", "ops", "--role", "admin", "--grid", "320200"],
+        Some("weak\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("password refused"));
+    let out = linzhang(
+        &db,
+        &["user", "add", "ops", "--role", "wizard", "--grid", "320200"],
+        Some("Forest#2026\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown role"));
+    let out = linzhang(
+        &db,
+        &["user", "add", "ops", "--role", "admin", "--grid", "320200"],
+        Some("Forest#2026\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created ops"));
+    let out = linzhang(
+        &db,
+        &["user", "add", "ops", "--role", "admin", "--grid", "320200"],
+        Some("Forest#2026\n"),
+    );
+    assert!(!out.status.success(), "duplicate names are refused");
+    for args in [&["user", "lock", "ops"][..], &["user", "unlock", "ops"][..]] {
+        let out = linzhang(&db, args, None);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = linzhang(&db, &["user", "passwd", "nobody"], Some("Forest#2026\n"));
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("no user"));
+}
+
+#[test]
+fn unknown_database_schemes_are_refused() {
+    let out = linzhang("mysql://x", &["migrate"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unsupported database URL"));
+}

@@ -1,0 +1,29 @@
+import { createApp } from 'vue';
+import ElementPlus from 'element-plus';
+import 'element-plus/dist/index.css';
+import './style.css';
+import App from './App.vue';
+import { i18n, setLocale } from './i18n';
+import { router } from './router';
+import { setAuthHooks } from './api/http';
+import { clearSession, requirePasswordChange, session } from './session';
+
+setAuthHooks({
+  onUnauthorized() {
+    if (!session.checked) return; // The router guard handles the first check.
+    clearSession();
+    const current = router.currentRoute.value;
+    if (current.name !== 'login') {
+      void router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } });
+    }
+  },
+  onPasswordChangeRequired() {
+    requirePasswordChange();
+    // During the first check the router guard does the redirect itself.
+    if (session.checked && router.currentRoute.value.name !== 'login') void router.push({ name: 'login' });
+  },
+});
+
+setLocale(i18n.global.locale.value);
+
+createApp(App).use(i18n).use(router).use(ElementPlus).mount('#app');

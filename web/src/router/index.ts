@@ -1,0 +1,49 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import type { Role } from '../api/types';
+import { ensureSession, hasRole, session, AUDIT_ROLES, PEOPLE_ROLES } from '../session';
+import AppLayout from '../layouts/AppLayout.vue';
+import LoginView from '../views/LoginView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Shown without a session. */
+    public?: boolean;
+    /** Roles that see this page in the menu; others are sent home (the server enforces it anyway). */
+    roles?: readonly Role[];
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      { path: '', redirect: { name: 'grids' } },
+      { path: 'grids/:code?', name: 'grids', component: () => import('../views/GridView.vue') },
+      { path: 'areas/:code', name: 'area', component: () => import('../views/AreaView.vue') },
+      { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
+      { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },
+    ],
+  },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  const me = await ensureSession().catch(() => null);
+  if (to.meta.public) {
+    // A signed-in user who has nothing left to do on the login page goes in.
+    if (to.name === 'login' && me && !session.mustChangePassword) {
+      const redirect = typeof to.query.redirect === 'string' ? to.query.redirect : '/';
+      return redirect.startsWith('/') && !redirect.startsWith('//') ? redirect : '/';
+    }
+    return true;
+  }
+  if (!me || session.mustChangePassword) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  }
+  if (to.meta.roles && !hasRole(to.meta.roles)) return { name: 'grids' };
+  return true;
+});
