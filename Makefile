@@ -76,7 +76,7 @@ lint-web: web-deps
 	npm --prefix web run lint
 
 test-web: web build
-	LINZHANG_BIN=$(CURDIR)/$(BIN) npm --prefix web run test:e2e
+	LINZHANG_E2E_REQUIRE=1 LINZHANG_BIN=$(CURDIR)/$(BIN) npm --prefix web run test:e2e
 
 clean:
 	$(CARGO) clean
