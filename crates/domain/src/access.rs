@@ -9,6 +9,7 @@ use crate::grid::GridCode;
 /// A user's role (角色).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// 系统管理员: users, code tables, everything in scope.
     Admin,

@@ -49,6 +49,7 @@ impl std::fmt::Display for AreaCode {
 
 /// The four-sided boundary description (四至).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FourSides {
     pub east: String,
     pub south: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One entry of a code table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeEntry {
     pub code: String,
     pub name_zh: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Level of a grid, which is also the level of its chief.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Level {
     /// 市级: a prefecture-level city, e.g. 320200 无锡市.
     City,

@@ -8,6 +8,7 @@ use crate::grid::Level;
 /// The kind of a chief's post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PostKind {
     /// 总林长 (city only).
     ChiefGeneral,
@@ -53,6 +54,7 @@ impl PostKind {
 /// Grid staff other than chiefs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StaffKind {
     /// 护林员.
     Ranger,

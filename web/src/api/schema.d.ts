@@ -539,8 +539,10 @@ export interface components {
             /** @description Pass as `before` for the next (older) page; absent on the last page. */
             next_before?: string | null;
         };
+        /** @description One entry of a code table. */
         CodeEntry: {
             code: string;
+            /** @description Longer text where a table needs it (a department's duties). */
             description?: string | null;
             name_en: string;
             name_zh: string;
@@ -579,6 +581,7 @@ export interface components {
             /** @description Human-readable explanation. */
             message: string;
         };
+        /** @description The four-sided boundary description (四至). */
         FourSides: {
             east: string;
             north: string;
@@ -600,7 +603,7 @@ export interface components {
             code: string;
             /** @description Made by the demo generator, not official data. */
             generated: boolean;
-            level: components["schemas"]["LevelName"];
+            level: components["schemas"]["Level"];
             name: string;
             parent_code?: string | null;
         };
@@ -608,8 +611,11 @@ export interface components {
             backend: string;
             status: string;
         };
-        /** @enum {string} */
-        LevelName: "city" | "county" | "town" | "village";
+        /**
+         * @description Level of a grid, which is also the level of its chief.
+         * @enum {string}
+         */
+        Level: "city" | "county" | "town" | "village";
         LoginRequest: {
             password: string;
             username: string;
@@ -625,7 +631,7 @@ export interface components {
             grid_name: string;
             id: string;
             must_change_password: boolean;
-            role: components["schemas"]["RoleName"];
+            role: components["schemas"]["Role"];
             username: string;
         };
         NewAreaBody: {
@@ -645,11 +651,11 @@ export interface components {
         };
         NewPostBody: {
             duties: string;
-            kind: components["schemas"]["PostKindName"];
+            kind: components["schemas"]["PostKind"];
             title: string;
         };
         NewStaffBody: {
-            kind: components["schemas"]["StaffKindName"];
+            kind: components["schemas"]["StaffKind"];
             person_id: string;
             start_date: string;
             team_id?: string | null;
@@ -659,7 +665,7 @@ export interface components {
             grid_code: string;
             /** @description Initial password; the user must change it at first login. */
             password: string;
-            role: components["schemas"]["RoleName"];
+            role: components["schemas"]["Role"];
             username: string;
         };
         Organisation: {
@@ -689,21 +695,27 @@ export interface components {
             history: components["schemas"]["TermView"][];
             post: components["schemas"]["PostView"];
         };
-        /** @enum {string} */
-        PostKindName: "chief_general" | "deputy_chief_general" | "chief" | "deputy_chief";
+        /**
+         * @description The kind of a chief's post.
+         * @enum {string}
+         */
+        PostKind: "chief_general" | "deputy_chief_general" | "chief" | "deputy_chief";
         PostView: {
             duties: string;
             grid_code: string;
             holder?: null | components["schemas"]["TermView"];
             id: string;
-            kind: components["schemas"]["PostKindName"];
+            kind: components["schemas"]["PostKind"];
             /** @description The kind's label from the `post_kind` code table, e.g. 总林长. */
             kind_name: string;
             /** @description 职务, e.g. 市委书记. */
             title: string;
         };
-        /** @enum {string} */
-        RoleName: "admin" | "office" | "chief" | "ranger" | "technician" | "police" | "department" | "auditor";
+        /**
+         * @description A user's role (角色).
+         * @enum {string}
+         */
+        Role: "admin" | "office" | "chief" | "ranger" | "technician" | "police" | "department" | "auditor";
         SessionView: {
             client_addr?: string | null;
             created_at: string;
@@ -712,12 +724,15 @@ export interface components {
             id: string;
             last_seen: string;
         };
-        /** @enum {string} */
-        StaffKindName: "ranger" | "technician" | "police";
+        /**
+         * @description Grid staff other than chiefs.
+         * @enum {string}
+         */
+        StaffKind: "ranger" | "technician" | "police";
         StaffView: {
             end_date?: string | null;
             id: string;
-            kind: components["schemas"]["StaffKindName"];
+            kind: components["schemas"]["StaffKind"];
             kind_name: string;
             person: components["schemas"]["PersonSummary"];
             start_date: string;
@@ -737,7 +752,7 @@ export interface components {
             id: string;
             locked_until?: string | null;
             must_change_password: boolean;
-            role: components["schemas"]["RoleName"];
+            role: components["schemas"]["Role"];
             username: string;
         };
     };

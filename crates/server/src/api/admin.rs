@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use linzhang_domain::account::check_password_policy;
-use linzhang_domain::codes::{self, CodeTable};
+use linzhang_domain::codes::CodeTable;
 use linzhang_domain::{Action, Scope};
 use linzhang_store::{AuditFilter, CodeTableVersion, NewUser, StoreError};
 use serde::Deserialize;
@@ -12,21 +12,12 @@ use utoipa::IntoParams;
 
 use super::convert::{self, instant, parse_grid, parse_uuid};
 use super::views::{
-    AuditEntry, AuditPage, CodeEntry, CodeTableBody, CodeTableView, Department, NewUserBody,
-    Organisation, UserView,
+    AuditEntry, AuditPage, CodeTableBody, CodeTableView, Department, NewUserBody, Organisation,
+    UserView,
 };
 use crate::auth::{Caller, password};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
-
-fn entry_view(e: &codes::CodeEntry) -> CodeEntry {
-    CodeEntry {
-        code: e.code.clone(),
-        name_zh: e.name_zh.clone(),
-        name_en: e.name_en.clone(),
-        description: e.description.clone(),
-    }
-}
 
 fn table_view(t: &CodeTableVersion) -> CodeTableView {
     CodeTableView {
@@ -36,7 +27,7 @@ fn table_view(t: &CodeTableVersion) -> CodeTableView {
         version: t.version,
         published_at: instant(t.published_at),
         published_by: t.published_by.clone(),
-        entries: t.table.entries.iter().map(entry_view).collect(),
+        entries: t.table.entries.clone(),
     }
 }
 
@@ -96,16 +87,7 @@ pub async fn publish_code_table(
         name,
         title_zh: body.title_zh,
         title_en: body.title_en,
-        entries: body
-            .entries
-            .into_iter()
-            .map(|e| codes::CodeEntry {
-                code: e.code,
-                name_zh: e.name_zh,
-                name_en: e.name_en,
-                description: e.description,
-            })
-            .collect(),
+        entries: body.entries,
     };
     let v = state
         .store
@@ -134,7 +116,7 @@ pub async fn organisation(
     let group = table("leading_group").await?;
     let departments = table("department").await?;
     Ok(Json(Organisation {
-        leading_group: group.iter().map(entry_view).collect(),
+        leading_group: group,
         departments: departments
             .iter()
             .map(|d| Department {
@@ -249,7 +231,7 @@ pub async fn create_user(
             &NewUser {
                 username: body.username,
                 password_hash: hash,
-                role: convert::role_from(body.role),
+                role: body.role,
                 grid_code: grid,
                 must_change_password: true,
             },

@@ -4,11 +4,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use linzhang_domain::{Action, AreaCode, FourSides, Scope};
+use linzhang_domain::{Action, AreaCode, Scope};
 use linzhang_store::{NewArea, Shape};
 
 use super::convert::{Labels, parse_grid};
-use super::views::{self, AreaSummary, AreaView, CodeLabel, NewAreaBody};
+use super::views::{AreaSummary, AreaView, CodeLabel, NewAreaBody};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -59,12 +59,7 @@ pub async fn create(
             bbox: [bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y],
             area_m2: linzhang_geo::geodesic_area_m2(&mp),
         },
-        four_sides: FourSides {
-            east: body.four_sides.east,
-            south: body.four_sides.south,
-            west: body.four_sides.west,
-            north: body.four_sides.north,
-        },
+        four_sides: body.four_sides,
         resource_types: body.resource_types,
         ownership: body.ownership,
         generated: false,
@@ -110,12 +105,7 @@ pub async fn detail(
         name: a.name,
         grid_code: a.grid_code.to_string(),
         grid_name: a.grid_name,
-        four_sides: views::FourSides {
-            east: a.four_sides.east,
-            south: a.four_sides.south,
-            west: a.four_sides.west,
-            north: a.four_sides.north,
-        },
+        four_sides: a.four_sides,
         area_m2: a.area_m2,
         resource_types: a
             .resource_types

@@ -1,14 +1,10 @@
 //! From store records to wire types.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use linzhang_domain::{Level, PostKind, Role, StaffKind};
 use linzhang_store as store;
 use uuid::Uuid;
 
-use super::views::{
-    GridSummary, LevelName, PersonSummary, PostKindName, PostView, RoleName, StaffKindName,
-    StaffView, TermView, UserView,
-};
+use super::views::{GridSummary, PersonSummary, PostView, StaffView, TermView, UserView};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -35,76 +31,11 @@ pub fn parse_grid(s: &str) -> Result<linzhang_domain::GridCode, ApiError> {
         .map_err(|e| ApiError::bad_request("invalid_grid_code", e.to_string()))
 }
 
-pub fn role(r: Role) -> RoleName {
-    match r {
-        Role::Admin => RoleName::Admin,
-        Role::Office => RoleName::Office,
-        Role::Chief => RoleName::Chief,
-        Role::Ranger => RoleName::Ranger,
-        Role::Technician => RoleName::Technician,
-        Role::Police => RoleName::Police,
-        Role::Department => RoleName::Department,
-        Role::Auditor => RoleName::Auditor,
-    }
-}
-
-pub fn role_from(r: RoleName) -> Role {
-    match r {
-        RoleName::Admin => Role::Admin,
-        RoleName::Office => Role::Office,
-        RoleName::Chief => Role::Chief,
-        RoleName::Ranger => Role::Ranger,
-        RoleName::Technician => Role::Technician,
-        RoleName::Police => Role::Police,
-        RoleName::Department => Role::Department,
-        RoleName::Auditor => Role::Auditor,
-    }
-}
-
-pub fn post_kind(k: PostKind) -> PostKindName {
-    match k {
-        PostKind::ChiefGeneral => PostKindName::ChiefGeneral,
-        PostKind::DeputyChiefGeneral => PostKindName::DeputyChiefGeneral,
-        PostKind::Chief => PostKindName::Chief,
-        PostKind::DeputyChief => PostKindName::DeputyChief,
-    }
-}
-
-pub fn post_kind_from(k: PostKindName) -> PostKind {
-    match k {
-        PostKindName::ChiefGeneral => PostKind::ChiefGeneral,
-        PostKindName::DeputyChiefGeneral => PostKind::DeputyChiefGeneral,
-        PostKindName::Chief => PostKind::Chief,
-        PostKindName::DeputyChief => PostKind::DeputyChief,
-    }
-}
-
-pub fn staff_kind_from(k: StaffKindName) -> StaffKind {
-    match k {
-        StaffKindName::Ranger => StaffKind::Ranger,
-        StaffKindName::Technician => StaffKind::Technician,
-        StaffKindName::Police => StaffKind::Police,
-    }
-}
-
-fn staff_kind(k: StaffKind) -> StaffKindName {
-    match k {
-        StaffKind::Ranger => StaffKindName::Ranger,
-        StaffKind::Technician => StaffKindName::Technician,
-        StaffKind::Police => StaffKindName::Police,
-    }
-}
-
 pub fn grid(g: &store::Grid) -> GridSummary {
     GridSummary {
         code: g.code.to_string(),
         name: g.name.clone(),
-        level: match g.level {
-            Level::City => LevelName::City,
-            Level::County => LevelName::County,
-            Level::Town => LevelName::Town,
-            Level::Village => LevelName::Village,
-        },
+        level: g.level,
         parent_code: g.parent_code.as_ref().map(ToString::to_string),
         child_count: g.child_count,
         generated: g.generated,
@@ -162,7 +93,7 @@ pub fn post(p: &store::PostWithHolder, labels: &Labels) -> PostView {
     PostView {
         id: p.post.id.to_string(),
         grid_code: p.post.grid_code.to_string(),
-        kind: post_kind(p.post.kind),
+        kind: p.post.kind,
         kind_name: labels.get("post_kind", p.post.kind.as_str()),
         title: p.post.title.clone(),
         duties: p.post.duties.clone(),
@@ -174,7 +105,7 @@ pub fn staff(s: &store::Staff, labels: &Labels) -> StaffView {
     StaffView {
         id: s.id.to_string(),
         person: person_ref(&s.person),
-        kind: staff_kind(s.kind),
+        kind: s.kind,
         kind_name: labels.get("staff_kind", s.kind.as_str()),
         unit: s.unit.clone(),
         team_name: s.team_name.clone(),
@@ -187,7 +118,7 @@ pub fn user(u: &store::User) -> UserView {
     UserView {
         id: u.id.to_string(),
         username: u.username.clone(),
-        role: role(u.role),
+        role: u.role,
         grid_code: u.grid_code.to_string(),
         grid_name: u.grid_name.clone(),
         must_change_password: u.must_change_password,

@@ -98,7 +98,7 @@ pub async fn create_post(
         .await?;
     let new = NewPost {
         grid_code: parse_grid(&code)?,
-        kind: convert::post_kind_from(body.kind),
+        kind: body.kind,
         title: body.title,
         duties: body.duties,
     };
@@ -173,7 +173,7 @@ pub async fn add_staff(
     let new = NewStaff {
         person_id: parse_uuid(&body.person_id, "person_id")?,
         grid_code: parse_grid(&code)?,
-        kind: convert::staff_kind_from(body.kind),
+        kind: body.kind,
         unit: body.unit,
         team_id: body
             .team_id

@@ -1,5 +1,7 @@
 //! Wire types of the JSON API (what clients see), separate from store records.
 
+use linzhang_domain::codes::CodeEntry;
+use linzhang_domain::{FourSides, Level, PostKind, Role, StaffKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -9,24 +11,11 @@ pub struct Health {
     pub backend: String,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleName {
-    Admin,
-    Office,
-    Chief,
-    Ranger,
-    Technician,
-    Police,
-    Department,
-    Auditor,
-}
-
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Me {
     pub id: String,
     pub username: String,
-    pub role: RoleName,
+    pub role: Role,
     pub grid_code: String,
     pub grid_name: String,
     pub must_change_password: bool,
@@ -62,20 +51,11 @@ pub struct SessionView {
     pub current: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LevelName {
-    City,
-    County,
-    Town,
-    Village,
-}
-
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct GridSummary {
     pub code: String,
     pub name: String,
-    pub level: LevelName,
+    pub level: Level,
     pub parent_code: Option<String>,
     pub child_count: i64,
     /// Made by the demo generator, not official data.
@@ -97,20 +77,11 @@ pub struct TermView {
     pub end_date: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PostKindName {
-    ChiefGeneral,
-    DeputyChiefGeneral,
-    Chief,
-    DeputyChief,
-}
-
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PostView {
     pub id: String,
     pub grid_code: String,
-    pub kind: PostKindName,
+    pub kind: PostKind,
     /// The kind's label from the `post_kind` code table, e.g. 总林长.
     pub kind_name: String,
     /// 职务, e.g. 市委书记.
@@ -126,19 +97,11 @@ pub struct PostDetail {
     pub history: Vec<TermView>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StaffKindName {
-    Ranger,
-    Technician,
-    Police,
-}
-
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StaffView {
     pub id: String,
     pub person: PersonSummary,
-    pub kind: StaffKindName,
+    pub kind: StaffKind,
     pub kind_name: String,
     pub unit: String,
     pub team_name: Option<String>,
@@ -169,14 +132,6 @@ pub struct GridDetail {
 pub struct CodeLabel {
     pub code: String,
     pub name: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct FourSides {
-    pub east: String,
-    pub south: String,
-    pub west: String,
-    pub north: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -229,7 +184,7 @@ pub struct NewPersonBody {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewPostBody {
-    pub kind: PostKindName,
+    pub kind: PostKind,
     pub title: String,
     pub duties: String,
 }
@@ -244,7 +199,7 @@ pub struct AppointBody {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewStaffBody {
     pub person_id: String,
-    pub kind: StaffKindName,
+    pub kind: StaffKind,
     pub unit: String,
     pub team_id: Option<String>,
     pub start_date: String,
@@ -277,14 +232,6 @@ pub struct AuditPage {
     pub items: Vec<AuditEntry>,
     /// Pass as `before` for the next (older) page; absent on the last page.
     pub next_before: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CodeEntry {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub description: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -324,7 +271,7 @@ pub struct Organisation {
 pub struct UserView {
     pub id: String,
     pub username: String,
-    pub role: RoleName,
+    pub role: Role,
     pub grid_code: String,
     pub grid_name: String,
     pub must_change_password: bool,
@@ -335,7 +282,7 @@ pub struct UserView {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NewUserBody {
     pub username: String,
-    pub role: RoleName,
+    pub role: Role,
     pub grid_code: String,
     /// Initial password; the user must change it at first login.
     pub password: String,

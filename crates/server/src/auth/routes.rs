@@ -12,7 +12,7 @@ use linzhang_store::{NewAudit, NewSession, User};
 use super::caller::{ClientAddr, SessionCaller};
 use super::password;
 use super::tokens::{clear_cookies, random_token, session_cookies, token_hash};
-use crate::api::convert::{instant, parse_uuid, role};
+use crate::api::convert::{instant, parse_uuid};
 use crate::api::views::{LoginRequest, LoginResponse, Me, PasswordChange, SessionView};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -21,7 +21,7 @@ pub fn me(u: &User) -> Me {
     Me {
         id: u.id.to_string(),
         username: u.username.clone(),
-        role: role(u.role),
+        role: u.role,
         grid_code: u.grid_code.to_string(),
         grid_name: u.grid_name.clone(),
         must_change_password: u.must_change_password,
