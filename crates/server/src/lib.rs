@@ -23,17 +23,10 @@ pub use state::{AppState, ServerConfig};
 /// The whole application: API, OpenAPI document and docs, health check, web app.
 pub fn router(state: AppState) -> Router {
     let (api, spec) = openapi::api_router().split_for_parts();
-    let spec_json = std::sync::Arc::new(spec.clone());
     Router::new()
         .merge(api)
-        .route(
-            "/api/openapi.json",
-            axum::routing::get(move || {
-                let spec = spec_json.clone();
-                async move { axum::Json((*spec).clone()) }
-            }),
-        )
-        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs"))
+        // Serves the document at /api/openapi.json and the interactive docs that read it.
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
         .fallback(web::serve)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             16 * 1024 * 1024,

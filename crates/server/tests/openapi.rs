@@ -64,3 +64,48 @@ fn openapi_matches_the_snapshot() {
         "the OpenAPI document changed: review it, then run UPDATE_SNAPSHOTS=1 cargo test -p linzhang-server --test openapi"
     );
 }
+
+#[tokio::test]
+async fn the_document_and_its_interactive_docs_are_served() {
+    let store = {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = linzhang_store_sqlite::open_path(&dir.path().join("o.db"))
+            .await
+            .expect("store");
+        (store, dir)
+    };
+    let state = linzhang_server::AppState::new(
+        std::sync::Arc::new(store.0.clone()),
+        std::sync::Arc::new(linzhang_domain::SystemClock),
+        linzhang_server::ServerConfig {
+            public_base_url: "http://x".into(),
+            secure_cookies: false,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(linzhang_server::serve(listener, state));
+    let doc: serde_json::Value = reqwest::get(format!("{base}/api/openapi.json"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let init = reqwest::get(format!("{base}/api/docs/swagger-initializer.js"))
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        init.contains("/api/openapi.json"),
+        "the docs read the served document"
+    );
+    let page = reqwest::get(format!("{base}/api/docs/"))
+        .await
+        .expect("get");
+    assert_eq!(page.status(), 200);
+}
