@@ -12,6 +12,14 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
         .to_string())
 }
 
+/// Spends the time of one verification without a real hash, so that a login for an unknown
+/// user takes as long as one with a wrong password (no user enumeration by timing).
+pub fn verify_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash("dummy-password-never-matches").unwrap_or_default());
+    let _ = verify(password, dummy);
+}
+
 /// Whether `password` matches the stored hash; a malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|parsed| {

@@ -65,6 +65,8 @@ pub async fn login(
 ) -> ApiResult<impl IntoResponse> {
     let now = state.clock.now();
     let Some(user) = state.store.user_by_name(body.username.trim()).await? else {
+        let supplied = body.password.clone();
+        let _ = tokio::task::spawn_blocking(move || password::verify_nothing(&supplied)).await;
         let e = login_audit(
             &body.username,
             client,
