@@ -83,6 +83,7 @@ impl StaffKind {
 /// Ranger team level: county 大队, town 中队, village 小队.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TeamLevel {
     Brigade,
     Squadron,

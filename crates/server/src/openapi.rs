@@ -38,6 +38,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(org::post))
         .routes(routes!(org::appoint))
         .routes(routes!(org::add_staff))
+        .routes(routes!(org::teams, org::create_team))
         .routes(routes!(org::end_staff))
         .routes(routes!(areas::create))
         .routes(routes!(areas::detail))

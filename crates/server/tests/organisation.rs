@@ -209,3 +209,50 @@ async fn organisation_lists_the_twenty_departments() {
     let health: serde_json::Value = r.json().await.expect("json");
     assert_eq!(health["backend"], "sqlite");
 }
+
+#[tokio::test]
+async fn ranger_teams_follow_the_grid_levels() {
+    let app = TestApp::start(&[
+        ("office", Role::Office, "320205"),
+        ("ranger", Role::Ranger, "320205001"),
+    ])
+    .await;
+    let t = app.token("office").await;
+    let brigade: serde_json::Value = app
+        .post(
+            &t,
+            "/api/v1/grids/320205/teams",
+            &serde_json::json!({ "level": "brigade", "name": "锡山区护林大队" }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let r = app
+        .post(&t, "/api/v1/grids/320205001/teams", &serde_json::json!({ "level": "squadron", "name": "东亭中队", "parent_id": brigade["id"] }))
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = app
+        .post(
+            &t,
+            "/api/v1/grids/320205001/teams",
+            &serde_json::json!({ "level": "brigade", "name": "错层大队" }),
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a town has a squadron, not a brigade");
+    let ranger = app.token("ranger").await;
+    let teams: serde_json::Value = app
+        .get(&ranger, "/api/v1/grids/320205001/teams")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(teams[0]["name"], "东亭中队");
+    assert_eq!(teams[0]["parent_id"], brigade["id"]);
+    assert_eq!(
+        app.get(&ranger, "/api/v1/grids/320205/teams")
+            .await
+            .status(),
+        404
+    );
+}

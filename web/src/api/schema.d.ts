@@ -314,6 +314,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grids/{code}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ranger teams (护林队伍) of a grid. */
+        get: operations["org_teams"];
+        put?: never;
+        /** Form a ranger team at a grid: a brigade at a county, a squadron at a town, a squad at a village. */
+        post: operations["org_create_team"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisation": {
         parameters: {
             query?: never;
@@ -661,6 +679,12 @@ export interface components {
             team_id?: string | null;
             unit: string;
         };
+        NewTeamBody: {
+            level: components["schemas"]["TeamLevel"];
+            name: string;
+            /** @description The team above (a town squadron's county brigade). */
+            parent_id?: string | null;
+        };
         NewUserBody: {
             grid_code: string;
             /** @description Initial password; the user must change it at first login. */
@@ -738,6 +762,19 @@ export interface components {
             start_date: string;
             team_name?: string | null;
             unit: string;
+        };
+        /**
+         * @description Ranger team level: county 大队, town 中队, village 小队.
+         * @enum {string}
+         */
+        TeamLevel: "brigade" | "squadron" | "squad";
+        TeamView: {
+            grid_code: string;
+            id: string;
+            /** @description brigade 大队 (county), squadron 中队 (town), squad 小队 (village). */
+            level: components["schemas"]["TeamLevel"];
+            name: string;
+            parent_id?: string | null;
         };
         TermView: {
             end_date?: string | null;
@@ -1392,6 +1429,86 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    org_teams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    org_create_team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Division code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTeamBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,14 +3,14 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use linzhang_domain::Action;
-use linzhang_store::{NewPerson, NewPost, NewStaff, PeopleFilter};
+use linzhang_store::{NewPerson, NewPost, NewStaff, NewTeam, PeopleFilter, Team};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::convert::{self, Labels, parse_date, parse_grid, parse_uuid};
 use super::views::{
-    AppointBody, EndStaffBody, NewPersonBody, NewPostBody, NewStaffBody, PersonView, PostDetail,
-    PostView, StaffView,
+    AppointBody, EndStaffBody, NewPersonBody, NewPostBody, NewStaffBody, NewTeamBody, PersonView,
+    PostDetail, PostView, StaffView, TeamView,
 };
 use crate::auth::Caller;
 use crate::error::{ApiResult, ErrorBody};
@@ -211,4 +211,61 @@ pub async fn end_staff(
         .await?;
     let labels = Labels::load(&state, &["staff_kind"]).await?;
     Ok(Json(convert::staff(&s, &labels)))
+}
+
+fn team_view(t: &Team) -> TeamView {
+    TeamView {
+        id: t.id.to_string(),
+        grid_code: t.grid_code.to_string(),
+        level: t.level,
+        name: t.name.clone(),
+        parent_id: t.parent_id.map(|p| p.to_string()),
+    }
+}
+
+/// The ranger teams (护林队伍) of a grid.
+#[utoipa::path(get, operation_id = "org_teams", path = "/api/v1/grids/{code}/teams", tag = "organisation",
+    params(("code" = String, Path, description = "Division code")),
+    responses((status = 200, body = [TeamView]), (status = 404, body = ErrorBody)))]
+pub async fn teams(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Vec<TeamView>>> {
+    caller.require(&state, Action::ReadOrg, "team.read").await?;
+    let list = state
+        .store
+        .teams(&caller.scope, &parse_grid(&code)?)
+        .await?;
+    Ok(Json(list.iter().map(team_view).collect()))
+}
+
+/// Form a ranger team at a grid: a brigade at a county, a squadron at a town, a squad at a village.
+#[utoipa::path(post, operation_id = "org_create_team", path = "/api/v1/grids/{code}/teams", tag = "organisation", request_body = NewTeamBody,
+    params(("code" = String, Path, description = "Division code")),
+    responses((status = 200, body = TeamView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_team(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Json(body): Json<NewTeamBody>,
+) -> ApiResult<Json<TeamView>> {
+    caller
+        .require(&state, Action::WriteOrg, "team.create")
+        .await?;
+    let new = NewTeam {
+        grid_code: parse_grid(&code)?,
+        level: body.level,
+        name: body.name,
+        parent_id: body
+            .parent_id
+            .as_deref()
+            .map(|p| parse_uuid(p, "parent_id"))
+            .transpose()?,
+    };
+    let t = state
+        .store
+        .create_team(&caller.ctx(&state), &caller.scope, &new)
+        .await?;
+    Ok(Json(team_view(&t)))
 }

@@ -1,7 +1,7 @@
 //! Wire types of the JSON API (what clients see), separate from store records.
 
 use linzhang_domain::codes::CodeEntry;
-use linzhang_domain::{FourSides, Level, PostKind, Role, StaffKind};
+use linzhang_domain::{FourSides, Level, PostKind, Role, StaffKind, TeamLevel};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -286,4 +286,22 @@ pub struct NewUserBody {
     pub grid_code: String,
     /// Initial password; the user must change it at first login.
     pub password: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TeamView {
+    pub id: String,
+    pub grid_code: String,
+    /// brigade 大队 (county), squadron 中队 (town), squad 小队 (village).
+    pub level: TeamLevel,
+    pub name: String,
+    pub parent_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewTeamBody {
+    pub level: TeamLevel,
+    pub name: String,
+    /// The team above (a town squadron's county brigade).
+    pub parent_id: Option<String>,
 }
