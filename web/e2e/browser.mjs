@@ -1,4 +1,5 @@
 // Debian's Chromium driven by playwright-core (no browser download).
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -75,4 +76,66 @@ export async function expandNode(page, code) {
     }
   }
   await child.waitFor();
+}
+
+/** An Element Plus dialog by its `data-testid` (the attribute lands on the dialog box). */
+export function dialog(page, testid) {
+  return page.locator(`.el-dialog[data-testid="${testid}"]`);
+}
+
+/** The body rows of an Element Plus table. */
+export function tableRows(table) {
+  return table.locator('.el-table__body tr.el-table__row');
+}
+
+/**
+ * Searches the person select inside `scope` for `name` and picks the one matching entry. The
+ * list first shows everyone and then the search result, so wait until it lists only that person.
+ */
+export async function pickPerson(page, scope, name) {
+  const input = scope.getByTestId('person-select').locator('input');
+  await input.click();
+  await input.fill(name);
+  const items = page.locator('.el-select-dropdown__item:visible');
+  const deadline = Date.now() + 15_000;
+  let texts = [];
+  while (Date.now() < deadline) {
+    texts = await items.allInnerTexts();
+    if (texts.length === 1 && texts[0].includes(name)) break;
+    await page.waitForTimeout(100);
+  }
+  assert.equal(texts.length, 1, `the search for ${name} lists exactly one person: ${JSON.stringify(texts)}`);
+  assert.ok(texts[0].includes(name), texts[0]);
+  await items.filter({ hasText: name }).click();
+  await scope.getByTestId('person-select').filter({ hasText: name }).waitFor();
+}
+
+/** Types a `YYYY-MM-DD` date into the date picker inside `scope` and confirms it. */
+export async function setDate(scope, date) {
+  const input = scope.locator('.el-date-editor input');
+  await input.fill(date);
+  await input.press('Enter');
+  assert.equal(await input.inputValue(), date);
+}
+
+/** The value shown by the date picker inside `scope`. */
+export function dateValue(scope) {
+  return scope.locator('.el-date-editor input').inputValue();
+}
+
+/**
+ * Registers a person on the people page (the new-person form) at the user's own grid and
+ * waits until the list shows them.
+ */
+export async function createPerson(page, { name, phone, unit }) {
+  await page.goto('/people');
+  await page.getByTestId('people-create').click();
+  const form = dialog(page, 'people-create-dialog');
+  await form.waitFor();
+  await form.getByTestId('person-name').fill(name);
+  await form.getByTestId('person-phone').fill(phone);
+  await form.getByTestId('person-unit').fill(unit);
+  await form.getByTestId('person-save').click();
+  await form.waitFor({ state: 'hidden' });
+  await tableRows(page.getByTestId('people-table')).filter({ hasText: name }).waitFor();
 }

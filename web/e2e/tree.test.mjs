@@ -7,6 +7,8 @@ import { missingPrerequisite, startServer } from './server.mjs';
 const PASSWORD = 'Linzhang@2026';
 /** An account with a temporary password, added for the password-change test. */
 const TEMPORARY = { name: 'e2e.office', role: 'office', grid: '320205', password: 'Temp@2026abc', temporary: true };
+/** An account that the lock test locks with wrong passwords. */
+const LOCKED = { name: 'e2e.locked', role: 'ranger', grid: '320205001001', password: 'Lock@2026abc' };
 const missing = missingPrerequisite();
 if (missing && process.env.LINZHANG_E2E_REQUIRE === '1') throw new Error(`e2e cannot run: ${missing}`);
 /** Each test is skipped (and counted as such) when there is no binary to test. */
@@ -18,7 +20,7 @@ describe('grid tree', () => {
 
   before(async () => {
     if (missing) return;
-    server = await startServer({ users: [TEMPORARY] });
+    server = await startServer({ users: [TEMPORARY, LOCKED] });
     const index = await (await fetch(server.url)).text();
     if (!index.includes('id="app"')) {
       throw new Error(`${server.url}/ does not serve the web app: build web/ (npm run build) before the binary`);
@@ -84,26 +86,63 @@ describe('grid tree', () => {
     await page.context().close();
   });
 
-  test('a wrong password shows the server message', when, async () => {
+  test('a wrong password is answered in Chinese', when, async () => {
     const username = 'office.city';
-    // What the server itself says for this mistake.
-    const res = await fetch(new URL('/api/v1/auth/login', server.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username, password: 'Wrong@2026x' }),
-    });
-    assert.equal(res.status, 401);
+    const page = await newPage(browser, server.url);
+    await page.goto('/login');
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill('Wrong@2026y');
+    const error = page.getByTestId('login-error');
+    assert.equal(await error.count(), 0, 'no message before submitting');
+
+    // The message follows the server's real answer: a 401 `invalid_credentials`.
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login'),
+      page.getByTestId('login-submit').click(),
+    ]);
+    assert.equal(res.status(), 401);
     const body = await res.json();
     assert.equal(body.code, 'invalid_credentials');
-    assert.ok(body.message);
+    assert.ok(body.message && body.message !== '用户名或密码错误', 'the server answers in English');
 
-    const page = await newPage(browser, server.url);
-    await login(page, username, 'Wrong@2026y');
-    const error = page.getByTestId('login-error');
     await error.waitFor();
-    assert.equal((await error.innerText()).trim(), body.message);
+    assert.equal((await error.innerText()).trim(), '用户名或密码错误');
     assert.match(page.url(), /\/login/);
     await screenshot(page, 'login-wrong-password');
+    await page.context().close();
+  });
+
+  test('a locked account is told until when, in local time', when, async () => {
+    const username = LOCKED.name;
+    const attempt = () =>
+      fetch(new URL('/api/v1/auth/login', server.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password: 'Wrong@2026x' }),
+      });
+    // Wrong passwords until the next one locks the account (five in a row).
+    for (let i = 0; i < 4; i++) assert.equal((await attempt()).status, 401);
+
+    const page = await newPage(browser, server.url);
+    await page.goto('/login');
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill('Wrong@2026y');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login'),
+      page.getByTestId('login-submit').click(),
+    ]);
+    const body = await res.json();
+    assert.equal(body.code, 'account_locked', JSON.stringify(body));
+    const until = body.message.match(/\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})/);
+    assert.ok(until, `the server says until when: ${body.message}`);
+    const d = new Date(until[0]);
+    const p = (n) => String(n).padStart(2, '0');
+    const local = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+
+    const error = page.getByTestId('login-error');
+    await error.waitFor();
+    assert.equal((await error.innerText()).trim(), `登录失败次数过多，账号已锁定，请于 ${local} 后再试`);
+    await screenshot(page, 'login-locked');
     await page.context().close();
   });
 

@@ -59,7 +59,7 @@ export function clearSession(): void {
 
 export const PEOPLE_ROLES: readonly Role[] = ['admin', 'office'];
 export const AUDIT_ROLES: readonly Role[] = ['admin', 'auditor'];
-/** Who may appoint chiefs and edit people (the server checks again). */
+/** Who may create posts, appoint chiefs, add and end staff, and edit people (the server checks again). */
 export const APPOINT_ROLES: readonly Role[] = ['admin', 'office'];
 
 export function hasRole(roles: readonly Role[]): boolean {

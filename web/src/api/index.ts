@@ -4,15 +4,20 @@ import type {
   AppointmentRequest,
   AreaView,
   AuditPage,
+  EndStaff,
   GridDetail,
   GridSummary,
   LoginRequest,
   LoginResponse,
   Me,
   NewPerson,
+  NewPost,
+  NewStaff,
   PasswordChangeRequest,
   PersonView,
   PostDetail,
+  PostView,
+  StaffView,
 } from './types';
 
 export { ApiError } from './http';
@@ -30,6 +35,13 @@ export const api = {
 
   rootGrids: () => request<GridSummary[]>(`${V1}/grids`),
   grid: (code: string) => request<GridDetail>(`${V1}/grids/${seg(code)}`),
+
+  createPost: (gridCode: string, body: NewPost) =>
+    request<PostView>(`${V1}/grids/${seg(gridCode)}/posts`, { method: 'POST', body }),
+  addStaff: (gridCode: string, body: NewStaff) =>
+    request<StaffView>(`${V1}/grids/${seg(gridCode)}/staff`, { method: 'POST', body }),
+  endStaff: (staffId: string, body: EndStaff) =>
+    request<StaffView>(`${V1}/staff/${seg(staffId)}/end`, { method: 'POST', body }),
 
   post: (id: string) => request<PostDetail>(`${V1}/posts/${seg(id)}`),
   appoint: (postId: string, body: AppointmentRequest) =>
