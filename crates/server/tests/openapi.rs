@@ -1,6 +1,8 @@
 //! The OpenAPI document: 3.1, self-contained, every route, and unchanged unless on purpose.
 //! Update the snapshot with `UPDATE_SNAPSHOTS=1 cargo test -p linzhang-server --test openapi`.
 
+mod common;
+
 const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
 
 #[test]
@@ -68,34 +70,15 @@ fn openapi_matches_the_snapshot() {
 
 #[tokio::test]
 async fn the_document_and_its_interactive_docs_are_served() {
-    let store = {
-        let dir = tempfile::tempdir().expect("dir");
-        let store = linzhang_store_sqlite::open_path(&dir.path().join("o.db"))
-            .await
-            .expect("store");
-        (store, dir)
-    };
-    let state = linzhang_server::AppState::new(
-        std::sync::Arc::new(store.0.clone()),
-        std::sync::Arc::new(linzhang_domain::SystemClock),
-        linzhang_server::ServerConfig {
-            public_base_url: "http://x".into(),
-            secure_cookies: false,
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(linzhang_server::serve(listener, state));
-    let doc: serde_json::Value = reqwest::get(format!("{base}/api/openapi.json"))
+    let app = common::TestApp::start(&[]).await;
+    let doc: serde_json::Value = reqwest::get(app.url("/api/openapi.json"))
         .await
         .expect("get")
         .json()
         .await
         .expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
-    let init = reqwest::get(format!("{base}/api/docs/swagger-initializer.js"))
+    let init = reqwest::get(app.url("/api/docs/swagger-initializer.js"))
         .await
         .expect("get")
         .text()
@@ -105,8 +88,11 @@ async fn the_document_and_its_interactive_docs_are_served() {
         init.contains("/api/openapi.json"),
         "the docs read the served document"
     );
-    let page = reqwest::get(format!("{base}/api/docs/"))
-        .await
-        .expect("get");
-    assert_eq!(page.status(), 200);
+    assert_eq!(
+        reqwest::get(app.url("/api/docs/"))
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
 }
