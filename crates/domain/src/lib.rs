@@ -12,6 +12,7 @@ pub mod codes;
 pub mod grid;
 pub mod ids;
 pub mod org;
+pub mod public;
 
 pub use access::{Action, Role, Scope};
 pub use area::{AreaCode, FourSides};

@@ -44,6 +44,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(areas::detail))
         .routes(routes!(areas::qr_png))
         .routes(routes!(areas::qr_svg))
+        .routes(routes!(areas::public))
         .routes(routes!(admin::code_tables))
         .routes(routes!(admin::code_table, admin::publish_code_table))
         .routes(routes!(admin::organisation))

@@ -256,3 +256,93 @@ async fn ranger_teams_follow_the_grid_levels() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_public_area_page_names_the_chiefs_with_masked_phones() {
+    let app = TestApp::start(&[("office", Role::Office, "320205")]).await;
+    let t = app.token("office").await;
+    let ring = [
+        [120.30, 31.50],
+        [120.31, 31.50],
+        [120.31, 31.51],
+        [120.30, 31.51],
+        [120.30, 31.50],
+    ];
+    let area = serde_json::json!({
+        "grid_code": "320205001001", "name": "东亭一村第1责任区",
+        "boundary": { "type": "Polygon", "coordinates": [ring] },
+        "four_sides": { "east": "东至河", "south": "南至路", "west": "西至山", "north": "北至村界" },
+        "resource_types": ["forest_land", "wetland"], "ownership": "collective"
+    });
+    assert_eq!(app.post(&t, "/api/v1/areas", &area).await.status(), 200);
+    let mut phone = 13_900_000_001_u64;
+    for (grid, kind, title, name) in [
+        ("320205001001", "chief", "党总支书记", "村林长"),
+        ("320205001001", "deputy_chief", "村委会主任", "村副林长"),
+        ("320205001", "chief", "党工委书记", "镇林长"),
+        ("320205001", "deputy_chief", "副主任", "镇副林长"),
+    ] {
+        let person: serde_json::Value = app
+            .post(&t, "/api/v1/people", &serde_json::json!({ "name": name, "phone": phone.to_string(), "unit": "u", "grid_code": grid }))
+            .await
+            .json()
+            .await
+            .expect("json");
+        phone += 1;
+        let post: serde_json::Value = app
+            .post(
+                &t,
+                &format!("/api/v1/grids/{grid}/posts"),
+                &serde_json::json!({ "kind": kind, "title": title, "duties": "职责" }),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let r = app
+            .post(
+                &t,
+                &format!(
+                    "/api/v1/posts/{}/appointments",
+                    post["id"].as_str().expect("id")
+                ),
+                &serde_json::json!({ "person_id": person["id"], "start_date": "2022-01-01" }),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    let r = reqwest::get(app.url("/api/v1/public/areas/LZ320205001001-001"))
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200, "no login needed");
+    let text = r.text().await.expect("text");
+    assert!(
+        !text.contains("13900000001"),
+        "no full phone number reaches the public"
+    );
+    let page: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let names: Vec<&str> = page["chiefs"]
+        .as_array()
+        .expect("chiefs")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        ["村林长", "村副林长", "镇林长"],
+        "the grid's chiefs, then the chief above"
+    );
+    assert_eq!(page["chiefs"][0]["phone"], "139****0001");
+    assert_eq!(
+        page["place"],
+        serde_json::json!(["无锡市", "锡山区", "东亭街道", "东亭一村"])
+    );
+    assert_eq!(page["resource_types"][1]["name"], "湿地");
+    assert_eq!(
+        reqwest::get(app.url("/api/v1/public/areas/LZ320205001001-002"))
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
+}

@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use linzhang_domain::{Action, AreaCode, Scope};
+use linzhang_domain::public::mask_phone;
+use linzhang_domain::{Action, AreaCode, PostKind, Scope};
 use linzhang_store::{NewArea, Shape};
 
 use super::convert::{Labels, parse_grid};
-use super::views::{AreaSummary, AreaView, CodeLabel, NewAreaBody};
+use super::views::{AreaSummary, AreaView, CodeLabel, NewAreaBody, PublicArea, PublicChief};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -168,4 +169,59 @@ pub async fn qr_svg(
         ],
         svg,
     ))
+}
+
+/// The public page of an area (no login): where it is, what it holds, and who answers for it,
+/// with phones masked.
+#[utoipa::path(get, operation_id = "areas_public", path = "/api/v1/public/areas/{code}", tag = "public",
+    params(("code" = String, Path, description = "Area code")),
+    responses((status = 200, body = PublicArea), (status = 404, body = ErrorBody)))]
+pub async fn public(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<PublicArea>> {
+    let all = Scope::everything();
+    let code = parse_code(&code)?;
+    let area = state.store.area(&all, &code).await?;
+    let labels = Labels::load(&state, &["resource_type", "ownership", "post_kind"]).await?;
+    let mut grids = state.store.grid_ancestors(&all, &area.grid_code).await?;
+    grids.push(state.store.grid(&all, &area.grid_code).await?);
+    let mut chiefs = Vec::new();
+    for (i, grid) in grids.iter().enumerate().rev() {
+        let own_grid = i + 1 == grids.len();
+        for p in state.store.posts(&all, &grid.code).await? {
+            let heads = matches!(p.post.kind, PostKind::Chief | PostKind::ChiefGeneral);
+            let Some(holder) = p.holder.filter(|_| own_grid || heads) else {
+                continue;
+            };
+            chiefs.push(PublicChief {
+                grid_name: grid.name.clone(),
+                level: grid.level,
+                kind_name: labels.get("post_kind", p.post.kind.as_str()),
+                title: p.post.title,
+                name: holder.person.name,
+                phone: mask_phone(&holder.person.phone),
+                duties: p.post.duties,
+            });
+        }
+    }
+    let label = |table: &str, c: &str| CodeLabel {
+        code: c.to_owned(),
+        name: labels.get(table, c),
+    };
+    Ok(Json(PublicArea {
+        code: area.code.to_string(),
+        name: area.name,
+        place: grids.iter().map(|g| g.name.clone()).collect(),
+        area_m2: area.area_m2,
+        four_sides: area.four_sides,
+        resource_types: area
+            .resource_types
+            .iter()
+            .map(|c| label("resource_type", c))
+            .collect(),
+        ownership: label("ownership", &area.ownership),
+        chiefs,
+        generated: area.generated,
+    }))
 }

@@ -305,3 +305,32 @@ pub struct NewTeamBody {
     /// The team above (a town squadron's county brigade).
     pub parent_id: Option<String>,
 }
+
+/// A chief as the public sees them (phone masked).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublicChief {
+    pub grid_name: String,
+    pub level: Level,
+    pub kind_name: String,
+    pub title: String,
+    pub name: String,
+    pub phone: String,
+    pub duties: String,
+}
+
+/// The public page of a responsibility area, what its QR code opens (一林一码).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PublicArea {
+    pub code: String,
+    pub name: String,
+    /// Where the area lies, from the city down to its grid.
+    pub place: Vec<String>,
+    pub area_m2: f64,
+    pub four_sides: FourSides,
+    pub resource_types: Vec<CodeLabel>,
+    pub ownership: CodeLabel,
+    /// The chiefs who answer for the area: its grid's chiefs and deputies, then the chief of
+    /// each level above.
+    pub chiefs: Vec<PublicChief>,
+    pub generated: bool,
+}
