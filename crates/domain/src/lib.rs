@@ -11,6 +11,7 @@ pub mod clock;
 pub mod codes;
 pub mod grid;
 pub mod ids;
+pub mod incident;
 pub mod org;
 pub mod public;
 
@@ -18,4 +19,5 @@ pub use access::{Action, Role, Scope};
 pub use area::{AreaCode, FourSides};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use grid::{GridCode, GridCodeError, Level};
+pub use incident::{IncidentAction, IncidentSource, IncidentState, Priority};
 pub use org::{PostKind, StaffKind, TeamLevel};
