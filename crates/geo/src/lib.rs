@@ -8,7 +8,8 @@
 //! - [`wkb_io`]: read and write WKB, the storage format;
 //! - [`validate`](mod@validate): check areas and orient their rings;
 //! - [`measure`]: geodesic area in m², 亩 (mu) and hectares; bounding boxes;
-//! - [`partition`]: random points inside an area and Voronoi partitions.
+//! - [`partition`]: random points inside an area and Voronoi partitions;
+//! - [`track`]: patrol GPS tracks: filtering, distance, duration, coverage.
 //!
 //! ```
 //! use linzhang_geo::{geodesic_area_m2, m2_to_mu, multipolygon_from_geojson, voronoi_partition};
@@ -35,6 +36,7 @@ pub mod error;
 pub mod geojson_io;
 pub mod measure;
 pub mod partition;
+pub mod track;
 pub mod validate;
 pub mod wkb_io;
 
@@ -46,5 +48,9 @@ pub use geojson_io::{
 };
 pub use measure::{Bbox, M2_PER_HA, M2_PER_MU, bbox, geodesic_area_m2, m2_to_ha, m2_to_mu};
 pub use partition::{sample_points_inside, voronoi_partition};
+pub use track::{
+    FilterResult, FilterRules, Rejected, Rejection, TrackPoint, coverage, distance_m, duration,
+    filter, length_m, moving_time,
+};
 pub use validate::{orient, validate};
 pub use wkb_io::{from_wkb, to_wkb};
