@@ -13,14 +13,16 @@ setAuthHooks({
     if (!session.checked) return; // The router guard handles the first check.
     clearSession();
     const current = router.currentRoute.value;
-    if (current.name !== 'login') {
+    // A public page (the QR code's area page) stays where it is.
+    if (current.name !== 'login' && !current.meta.public) {
       void router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } });
     }
   },
   onPasswordChangeRequired() {
     requirePasswordChange();
     // During the first check the router guard does the redirect itself.
-    if (session.checked && router.currentRoute.value.name !== 'login') void router.push({ name: 'login' });
+    const current = router.currentRoute.value;
+    if (session.checked && current.name !== 'login' && !current.meta.public) void router.push({ name: 'login' });
   },
 });
 

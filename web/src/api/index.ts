@@ -17,6 +17,7 @@ import type {
   PersonView,
   PostDetail,
   PostView,
+  PublicArea,
   StaffView,
 } from './types';
 
@@ -53,6 +54,9 @@ export const api = {
   area: (code: string) => request<AreaView>(`${V1}/areas/${seg(code)}`),
   areaQrSvgUrl: (code: string) => `${V1}/areas/${seg(code)}/qr.svg`,
   areaQrPngUrl: (code: string) => `${V1}/areas/${seg(code)}/qr.png`,
+  /** The page a QR code opens (一林一码): no session needed, so a 401 never leads to the login page. */
+  publicArea: (code: string) =>
+    request<PublicArea>(`${V1}/public/areas/${seg(code)}`, { expectUnauthorized: true }),
 
   audit: (query: { limit?: number; before?: string; username?: string; action?: string }) =>
     request<AuditPage>(`${V1}/audit`, { query }),

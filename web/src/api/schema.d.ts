@@ -401,6 +401,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/areas/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public page of an area (no login): where it is, what it holds, and who answers for it,
+         *     with phones masked.
+         */
+        get: operations["areas_public"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/{id}/end": {
         parameters: {
             query?: never;
@@ -733,6 +753,34 @@ export interface components {
             /** @description The kind's label from the `post_kind` code table, e.g. 总林长. */
             kind_name: string;
             /** @description 职务, e.g. 市委书记. */
+            title: string;
+        };
+        /** @description The public page of a responsibility area, what its QR code opens (一林一码). */
+        PublicArea: {
+            /** Format: double */
+            area_m2: number;
+            /**
+             * @description The chiefs who answer for the area: its grid's chiefs and deputies, then the chief of
+             *     each level above.
+             */
+            chiefs: components["schemas"]["PublicChief"][];
+            code: string;
+            four_sides: components["schemas"]["FourSides"];
+            generated: boolean;
+            name: string;
+            ownership: components["schemas"]["CodeLabel"];
+            /** @description Where the area lies, from the city down to its grid. */
+            place: string[];
+            resource_types: components["schemas"]["CodeLabel"][];
+        };
+        /** @description A chief as the public sees them (phone masked). */
+        PublicChief: {
+            duties: string;
+            grid_name: string;
+            kind_name: string;
+            level: components["schemas"]["Level"];
+            name: string;
+            phone: string;
             title: string;
         };
         /**
@@ -1687,6 +1735,36 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    areas_public: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicArea"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

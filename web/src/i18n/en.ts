@@ -185,6 +185,18 @@ const en: Messages = {
     downloadPng: 'Download PNG',
     notFound: 'This area does not exist or is outside your scope',
   },
+  publicArea: {
+    place: 'Location',
+    chiefs: 'Forest chiefs',
+    noChiefs: 'No forest chiefs listed',
+    name: 'Name',
+    phone: 'Phone',
+    duties: 'Duties',
+    noDuties: 'No duties listed',
+    notFound: 'Area not found',
+    notFoundHint: 'Please check the QR code or the area code: {code}',
+    footer: 'Wuxi Smart Forest Chief Platform · one forest, one code',
+  },
   people: {
     title: 'People',
     grid: 'Grid',

@@ -183,6 +183,18 @@ const zhCN = {
     downloadPng: '下载 PNG',
     notFound: '责任区不存在或不在您的管辖范围内',
   },
+  publicArea: {
+    place: '位置',
+    chiefs: '林长',
+    noChiefs: '暂无林长信息',
+    name: '姓名',
+    phone: '电话',
+    duties: '职责',
+    noDuties: '暂无职责说明',
+    notFound: '未找到该责任区',
+    notFoundHint: '请核对二维码或责任区编码：{code}',
+    footer: '无锡市智慧林长信息平台 · 一林一码',
+  },
   people: {
     title: '人员管理',
     grid: '所属网格',

@@ -15,6 +15,8 @@ declare module 'vue-router' {
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+  // What an area's QR code opens (一林一码): for anyone, signed in or not.
+  { path: '/p/a/:code', name: 'public-area', component: () => import('../views/PublicAreaView.vue'), meta: { public: true } },
   {
     path: '/',
     component: AppLayout,
@@ -32,6 +34,8 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHistory(), routes });
 
 router.beforeEach(async (to) => {
+  // Public pages other than the login form never ask who is signed in.
+  if (to.meta.public && to.name !== 'login') return true;
   const me = await ensureSession().catch(() => null);
   if (to.meta.public) {
     // A signed-in user who has nothing left to do on the login page goes in.
