@@ -30,3 +30,4 @@ export type PublicArea = Schemas['PublicArea'];
 export type PublicChief = Schemas['PublicChief'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type AuditPage = Schemas['AuditPage'];
+export type FourSides = Schemas['FourSides'];
