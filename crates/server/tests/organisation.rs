@@ -275,20 +275,22 @@ async fn the_public_area_page_names_the_chiefs_with_masked_phones() {
         "resource_types": ["forest_land", "wetland"], "ownership": "collective"
     });
     assert_eq!(app.post(&t, "/api/v1/areas", &area).await.status(), 200);
-    let mut phone = 13_900_000_001_u64;
-    for (grid, kind, title, name) in [
+    for (i, (grid, kind, title, name)) in [
         ("320205001001", "chief", "党总支书记", "村林长"),
         ("320205001001", "deputy_chief", "村委会主任", "村副林长"),
         ("320205001", "chief", "党工委书记", "镇林长"),
         ("320205001", "deputy_chief", "副主任", "镇副林长"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let phone = format!("1390000000{}", i + 1);
         let person: serde_json::Value = app
-            .post(&t, "/api/v1/people", &serde_json::json!({ "name": name, "phone": phone.to_string(), "unit": "u", "grid_code": grid }))
+            .post(&t, "/api/v1/people", &serde_json::json!({ "name": name, "phone": phone, "unit": "u", "grid_code": grid }))
             .await
             .json()
             .await
             .expect("json");
-        phone += 1;
         let post: serde_json::Value = app
             .post(
                 &t,
