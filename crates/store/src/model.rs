@@ -1,10 +1,13 @@
 //! Records as the store hands them out and takes them in.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
 use linzhang_domain::audit::{Actor, AuditResult};
 use linzhang_domain::codes::CodeTable;
-use linzhang_domain::{AreaCode, FourSides, GridCode, Level, PostKind, Role, StaffKind, TeamLevel};
+use linzhang_domain::{
+    AreaCode, FourSides, GridCode, IncidentSource, IncidentState, Level, PostKind, Priority, Role,
+    StaffKind, TeamLevel,
+};
 use uuid::Uuid;
 
 /// Who writes, and when: every write is audited with it.
@@ -293,4 +296,93 @@ pub struct AuditFilter {
     pub username: Option<String>,
     pub action: Option<String>,
     pub limit: i64,
+}
+
+/// An incident as reported. The id is minted by the reporting client, so that a retried upload
+/// from an offline phone finds the incident it created the first time.
+#[derive(Debug, Clone)]
+pub struct NewIncident {
+    pub id: Uuid,
+    /// The grid responsible for it (where it was found).
+    pub grid_code: GridCode,
+    /// A code of the `incident_kind` table (checked by the caller).
+    pub kind: String,
+    /// A code of the `pest` table, for kind `pest` only (checked by the caller).
+    pub pest: Option<String>,
+    pub source: IncidentSource,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    /// Where it was found, CGCS2000 lon/lat; both or neither.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// The time limit (see `linzhang_domain::incident::DeadlineRules`).
+    pub due: Duration,
+}
+
+/// A stored incident. Whether it is overdue is for callers to work out with
+/// `linzhang_domain::incident::is_overdue(state, clock_started_at, due, now)`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Incident {
+    pub id: Uuid,
+    /// The grid currently responsible (changes on escalation).
+    pub grid_code: GridCode,
+    pub grid_name: String,
+    pub kind: String,
+    pub pest: Option<String>,
+    pub source: IncidentSource,
+    pub priority: Priority,
+    pub state: IncidentState,
+    pub title: String,
+    pub description: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// The user who reported it (none for public and automatic reports).
+    pub reported_by: Option<Uuid>,
+    /// The reporter's name as recorded at the time (the actor's username).
+    pub reporter_name: Option<String>,
+    /// The person handling it.
+    pub assignee: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    /// The incident that covers this one, when it is a duplicate.
+    pub duplicate_of: Option<Uuid>,
+    /// When the time limit started: the report or the last escalation.
+    pub clock_started_at: DateTime<Utc>,
+    /// The time limit; serialised as milliseconds.
+    #[serde(rename = "due_ms", serialize_with = "duration_ms")]
+    pub due: Duration,
+    pub reported_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn duration_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_i64(d.num_milliseconds())
+}
+
+/// One entry of an incident's timeline: its report, or an action on it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IncidentEvent {
+    pub id: Uuid,
+    pub incident_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    /// `report`, or the name of an `IncidentAction` (`accept`, `escalate`…).
+    pub action: String,
+    pub from_state: IncidentState,
+    pub to_state: IncidentState,
+    /// The responsible grid before and after (they differ on escalation).
+    pub from_grid: GridCode,
+    pub to_grid: GridCode,
+    /// The action's reason or note.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    /// Only incidents of this grid and the grids below it.
+    pub grid: Option<GridCode>,
+    pub state: Option<IncidentState>,
+    /// At most this many (default 200, at most 1000).
+    pub limit: Option<i64>,
 }

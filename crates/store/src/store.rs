@@ -1,17 +1,18 @@
 //! The storage operations of the platform.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
 use linzhang_domain::codes::CodeTable;
-use linzhang_domain::{AreaCode, GridCode, Scope};
+use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use uuid::Uuid;
 
 use crate::error::StoreResult;
 use crate::model::{
-    Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, NewArea, NewAudit, NewGrid,
-    NewPerson, NewPost, NewSession, NewStaff, NewTeam, NewUser, PeopleFilter, Person,
-    PostWithHolder, Session, Staff, Team, Term, User, WriteCtx,
+    Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, Incident, IncidentEvent,
+    IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
+    NewStaff, NewTeam, NewUser, PeopleFilter, Person, PostWithHolder, Session, Staff, Team, Term,
+    User, WriteCtx,
 };
 
 /// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
@@ -111,6 +112,43 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> StoreResult<AreaSummary>;
     async fn area(&self, scope: &Scope, code: &AreaCode) -> StoreResult<Area>;
     async fn areas(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<AreaSummary>>;
+
+    // --- incidents (事件) ---
+
+    /// Stores a new incident in state `reported`, with the report as the first timeline entry;
+    /// answers it and whether it was created. The reporter is the actor of `ctx`. An incident
+    /// with the same id (a retried upload) is answered as it is now, with `false`, and nothing is
+    /// written; if it is no longer in scope the answer is [`Conflict`](crate::StoreError::Conflict).
+    /// The grid must be in scope.
+    async fn report_incident(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        incident: &NewIncident,
+    ) -> StoreResult<(Incident, bool)>;
+    async fn incident(&self, scope: &Scope, id: Uuid) -> StoreResult<Incident>;
+    /// Newest first.
+    async fn incidents(&self, scope: &Scope, filter: &IncidentFilter)
+    -> StoreResult<Vec<Incident>>;
+    /// The timeline, oldest first.
+    async fn incident_events(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<IncidentEvent>>;
+    /// Applies an action through the state machine
+    /// ([`transition`](linzhang_domain::incident::transition)) in one transaction: a refused
+    /// action is [`Rejected`](crate::StoreError::Rejected) and changes nothing. The assignee
+    /// must be a person in scope, and the incident an action names as the original must be in
+    /// scope. Escalation moves the incident to the parent grid (which may be outside `scope`),
+    /// clears the assignee and restarts the time limit at `ctx.at`, for
+    /// `due_after_escalation` when given (else the limit stays). `by_assignee`: whether the
+    /// actor is the incident's assignee (for start and resolve).
+    async fn act_on_incident(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        action: &IncidentAction,
+        by_assignee: bool,
+        due_after_escalation: Option<Duration>,
+    ) -> StoreResult<Incident>;
 
     // --- code tables (代码表) ---
 

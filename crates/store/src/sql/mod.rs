@@ -9,22 +9,24 @@ mod areas;
 mod audit;
 mod codes;
 mod grids;
+mod incidents;
 mod org;
 mod rows;
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
 use linzhang_domain::codes::CodeTable;
-use linzhang_domain::{AreaCode, GridCode, Scope};
+use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
 use crate::error::StoreResult;
 use crate::model::{
-    Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, NewArea, NewAudit, NewGrid,
-    NewPerson, NewPost, NewSession, NewStaff, NewTeam, NewUser, PeopleFilter, Person,
-    PostWithHolder, Session, Staff, Team, Term, User, WriteCtx,
+    Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, Incident, IncidentEvent,
+    IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
+    NewStaff, NewTeam, NewUser, PeopleFilter, Person, PostWithHolder, Session, Staff, Team, Term,
+    User, WriteCtx,
 };
 use crate::store::Store;
 
@@ -196,6 +198,48 @@ impl Store for SqlStore {
     }
     async fn areas(&self, scope: &Scope, grid: &GridCode) -> StoreResult<Vec<AreaSummary>> {
         areas::list(self, scope, grid).await
+    }
+
+    async fn report_incident(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        incident: &NewIncident,
+    ) -> StoreResult<(Incident, bool)> {
+        incidents::report(self, ctx, scope, incident).await
+    }
+    async fn incident(&self, scope: &Scope, id: Uuid) -> StoreResult<Incident> {
+        incidents::one(self, scope, id).await
+    }
+    async fn incidents(
+        &self,
+        scope: &Scope,
+        filter: &IncidentFilter,
+    ) -> StoreResult<Vec<Incident>> {
+        incidents::list(self, scope, filter).await
+    }
+    async fn incident_events(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<IncidentEvent>> {
+        incidents::events(self, scope, id).await
+    }
+    async fn act_on_incident(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        action: &IncidentAction,
+        by_assignee: bool,
+        due_after_escalation: Option<Duration>,
+    ) -> StoreResult<Incident> {
+        incidents::act(
+            self,
+            ctx,
+            scope,
+            id,
+            action,
+            by_assignee,
+            due_after_escalation,
+        )
+        .await
     }
 
     async fn code_tables(&self) -> StoreResult<Vec<CodeTableVersion>> {

@@ -73,7 +73,11 @@ pub async fn create_person(
     Ok(person)
 }
 
-async fn person_in(conn: &mut AnyConnection, scope: &Scope, id: Uuid) -> StoreResult<Person> {
+pub(super) async fn person_in(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> StoreResult<Person> {
     let row = sqlx::query(
         "SELECT p.id, p.name, p.phone, p.unit, p.grid_code FROM people p \
          JOIN grids g ON g.code = p.grid_code WHERE p.id = $1 AND g.path LIKE $2",
