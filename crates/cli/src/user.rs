@@ -82,6 +82,7 @@ pub async fn run(store: &dyn Store, clock: &dyn Clock, cmd: UserCommand) -> anyh
                         role,
                         grid_code: grid,
                         must_change_password: temporary,
+                        person_id: None,
                     },
                 )
                 .await?;

@@ -17,7 +17,7 @@ mod plan;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use linzhang_domain::audit::Actor;
-use linzhang_domain::{GridCode, Role, Scope};
+use linzhang_domain::{GridCode, PostKind, Role, Scope, StaffKind};
 use linzhang_store::{NewPerson, NewStaff, NewUser, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
@@ -190,20 +190,7 @@ pub async fn load(
             .with_context(|| format!("cannot create area {}", area.name))?;
     }
 
-    for (username, role, grid) in ACCOUNTS {
-        let user = NewUser {
-            username: username.to_owned(),
-            password_hash: hash(&opts.password)
-                .with_context(|| format!("cannot hash the password of {username}"))?,
-            role,
-            grid_code: GridCode::parse(grid)?,
-            must_change_password: false,
-        };
-        store
-            .create_user(&ctx, &user)
-            .await
-            .with_context(|| format!("cannot create account {username}"))?;
-    }
+    create_accounts(store, &ctx, opts, hash).await?;
 
     Ok(DemoSummary {
         already_loaded: false,
@@ -232,6 +219,53 @@ async fn create_person(
         .await
         .with_context(|| format!("cannot create person {} at {}", p.name, p.grid))?;
     Ok(person.id)
+}
+
+/// Creates the demo accounts, each tied to its registry person where it has one.
+async fn create_accounts(
+    store: &dyn Store,
+    ctx: &WriteCtx,
+    opts: &DemoOptions,
+    hash: &(dyn Fn(&str) -> anyhow::Result<String> + Sync),
+) -> anyhow::Result<()> {
+    for (username, role, grid) in ACCOUNTS {
+        let user = NewUser {
+            username: username.to_owned(),
+            password_hash: hash(&opts.password)
+                .with_context(|| format!("cannot hash the password of {username}"))?,
+            role,
+            grid_code: GridCode::parse(grid)?,
+            must_change_password: false,
+            person_id: own_person(store, role, grid).await?,
+        };
+        store
+            .create_user(ctx, &user)
+            .await
+            .with_context(|| format!("cannot create account {username}"))?;
+    }
+    Ok(())
+}
+
+/// The registry person a demo account belongs to: a chief's account is the grid's first chief,
+/// a ranger's the grid's first ranger; office, admin and other accounts belong to nobody.
+async fn own_person(store: &dyn Store, role: Role, grid: &str) -> anyhow::Result<Option<Uuid>> {
+    let all = Scope::everything();
+    let grid = GridCode::parse(grid)?;
+    Ok(match role {
+        Role::Chief => store
+            .posts(&all, &grid)
+            .await?
+            .into_iter()
+            .filter(|p| matches!(p.post.kind, PostKind::Chief | PostKind::ChiefGeneral))
+            .find_map(|p| p.holder.map(|h| h.person.id)),
+        Role::Ranger => store
+            .staff(&all, &grid, false)
+            .await?
+            .into_iter()
+            .find(|s| s.kind == StaffKind::Ranger)
+            .map(|s| s.person.id),
+        _ => None,
+    })
 }
 
 /// The demo accounts as stored, in [`ACCOUNTS`] order; missing ones are left out.

@@ -254,7 +254,27 @@ async fn check_logins(store: &SqlStore, summary: &DemoSummary) {
         assert_eq!(user.grid_name, login.grid_name);
         assert_eq!(user.password_hash, "fake:Linzhang@2026");
         assert!(!user.must_change_password);
+        // Chiefs' and rangers' accounts belong to their registry person, others to nobody.
+        assert_eq!(
+            user.person_id.is_some(),
+            matches!(role, Role::Chief | Role::Ranger),
+            "{name}"
+        );
     }
+    let ranger = store
+        .user_by_name("ranger.dongting")
+        .await
+        .expect("user")
+        .expect("exists");
+    let rangers = store
+        .staff(&Scope::everything(), &ranger.grid_code, false)
+        .await
+        .expect("staff");
+    assert!(
+        rangers
+            .iter()
+            .any(|s| Some(s.person.id) == ranger.person_id)
+    );
     assert_eq!(summary.logins[5].grid_name, "锡山区");
     assert_eq!(summary.logins[9].grid_name, "江阴市");
     assert_eq!(summary.logins[10].grid_name, "东亭街道");

@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::{admin, areas, grids, org, views};
+use crate::api::{admin, areas, grids, incidents, org, views};
 use crate::auth::routes as auth;
 use crate::state::AppState;
 
@@ -45,6 +45,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(areas::qr_png))
         .routes(routes!(areas::qr_svg))
         .routes(routes!(areas::public))
+        .routes(routes!(incidents::report, incidents::list))
+        .routes(routes!(incidents::detail))
+        .routes(routes!(incidents::act))
         .routes(routes!(admin::code_tables))
         .routes(routes!(admin::code_table, admin::publish_code_table))
         .routes(routes!(admin::organisation))

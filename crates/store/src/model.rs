@@ -208,6 +208,8 @@ pub struct NewUser {
     pub role: Role,
     pub grid_code: GridCode,
     pub must_change_password: bool,
+    /// The registry person this account belongs to, if any.
+    pub person_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +224,8 @@ pub struct User {
     pub grid_path: String,
     pub must_change_password: bool,
     pub login: LoginState,
+    /// The registry person this account belongs to, if any.
+    pub person_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -332,6 +332,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents in the caller's scope, newest first. */
+        get: operations["incidents_list"];
+        put?: never;
+        /**
+         * Report an incident. The client mints the id, so a retried upload (a phone back in coverage)
+         *     answers the stored incident with 200 instead of creating a second one.
+         */
+        post: operations["incidents_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident with its timeline. */
+        get: operations["incidents_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on an incident: accept, reject, `mark_duplicate`, assign, start, resolve, verify, reopen,
+         *     close or escalate (上报上级林长, which hands it to the parent grid with a fresh time limit).
+         */
+        post: operations["incidents_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisation": {
         parameters: {
             query?: never;
@@ -649,6 +707,103 @@ export interface components {
             backend: string;
             status: string;
         };
+        /** @description Something done to an incident. As JSON: `{"action": "reject", "reason": "…"}`. */
+        IncidentAction: {
+            /** @enum {string} */
+            action: "accept";
+        } | {
+            /** @enum {string} */
+            action: "reject";
+            reason: string;
+        } | {
+            /** @enum {string} */
+            action: "mark_duplicate";
+            /** Format: uuid */
+            of: string;
+        } | {
+            /** @enum {string} */
+            action: "assign";
+            /** Format: uuid */
+            to: string;
+        } | {
+            /** @enum {string} */
+            action: "start";
+        } | {
+            /** @enum {string} */
+            action: "resolve";
+            note: string;
+        } | {
+            /** @enum {string} */
+            action: "verify";
+        } | {
+            /** @enum {string} */
+            action: "reopen";
+            reason: string;
+        } | {
+            /** @enum {string} */
+            action: "close";
+        } | {
+            /** @enum {string} */
+            action: "escalate";
+            reason: string;
+        };
+        IncidentDetail: {
+            /** @description The timeline, oldest first. */
+            events: components["schemas"]["IncidentEventView"][];
+            incident: components["schemas"]["IncidentView"];
+        };
+        IncidentEventView: {
+            action: string;
+            actor_name?: string | null;
+            at: string;
+            from_grid: string;
+            from_state: components["schemas"]["IncidentState"];
+            note?: string | null;
+            to_grid: string;
+            to_state: components["schemas"]["IncidentState"];
+        };
+        /**
+         * @description Who or what reported an incident.
+         * @enum {string}
+         */
+        IncidentSource: "ranger" | "technician" | "chief" | "camera" | "satellite" | "hotspot" | "public";
+        /**
+         * @description Where an incident is in its life.
+         * @enum {string}
+         */
+        IncidentState: "reported" | "accepted" | "assigned" | "in_progress" | "resolved" | "verified" | "closed" | "rejected" | "duplicate" | "escalated";
+        /** @description An incident (事件) as clients see it. */
+        IncidentView: {
+            assignee_id?: string | null;
+            assignee_name?: string | null;
+            description: string;
+            /** @description When the time limit runs out (from the report or the last escalation). */
+            due_at: string;
+            duplicate_of?: string | null;
+            /** @description The grid now responsible (it changes on escalation). */
+            grid_code: string;
+            grid_name: string;
+            id: string;
+            kind: string;
+            /** @description The kind's label from the `incident_kind` code table. */
+            kind_name: string;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            /** @description Past its time limit and not yet resolved. */
+            overdue: boolean;
+            pest?: string | null;
+            priority: components["schemas"]["Priority"];
+            reported_at: string;
+            reporter_name?: string | null;
+            source: components["schemas"]["IncidentSource"];
+            state: components["schemas"]["IncidentState"];
+            title: string;
+            updated_at: string;
+            /** @description Fire, SOS and hotspots reach the responsible chief, the office and nearby rangers at once. */
+            urgent_alert: boolean;
+        };
         /**
          * @description Level of a grid, which is also the level of its chief.
          * @enum {string}
@@ -681,6 +836,22 @@ export interface components {
             ownership: string;
             resource_types: string[];
         };
+        /** @description A report. `id` is minted by the client (UUID), so a retried upload is stored once. */
+        NewIncidentBody: {
+            description?: string;
+            grid_code: string;
+            id: string;
+            /** @description A code of the `incident_kind` table. */
+            kind: string;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            /** @description A code of the `pest` table, for kind `pest`. */
+            pest?: string | null;
+            priority: components["schemas"]["Priority"];
+            title: string;
+        };
         NewPersonBody: {
             grid_code: string;
             name: string;
@@ -709,6 +880,8 @@ export interface components {
             grid_code: string;
             /** @description Initial password; the user must change it at first login. */
             password: string;
+            /** @description The registry person the account belongs to (a chief's or ranger's own account). */
+            person_id?: string | null;
             role: components["schemas"]["Role"];
             username: string;
         };
@@ -755,6 +928,11 @@ export interface components {
             /** @description 职务, e.g. 市委书记. */
             title: string;
         };
+        /**
+         * @description How urgent an incident is; with the kind it sets the time limit.
+         * @enum {string}
+         */
+        Priority: "urgent" | "high" | "normal" | "low";
         /** @description The public page of a responsibility area, what its QR code opens (一林一码). */
         PublicArea: {
             /** Format: double */
@@ -837,6 +1015,8 @@ export interface components {
             id: string;
             locked_until?: string | null;
             must_change_password: boolean;
+            /** @description The registry person the account belongs to. */
+            person_id?: string | null;
             role: components["schemas"]["Role"];
             username: string;
         };
@@ -1556,6 +1736,178 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_list: {
+        parameters: {
+            query?: {
+                /** @description Only incidents of this grid's subtree. */
+                grid?: string | null;
+                state?: null | components["schemas"]["IncidentState"];
+                /** @description At most 1000; 200 when absent. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewIncidentBody"];
+            };
+        };
+        responses: {
+            /** @description Already reported with this id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentView"];
+                };
+            };
+            /** @description Reported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Incident id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_act: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Incident id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentAction"];
+            };
+        };
+        responses: {
+            /** @description The incident after the action (an escalated one may have left the caller's scope) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed from the current state */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -119,7 +119,7 @@ pub enum IncidentAction {
     Reject { reason: String },
     /// 重复上报: the incident `of` already covers this one.
     MarkDuplicate { of: Uuid },
-    /// 交办 to a user (also re-assigns before work has started).
+    /// 交办 to a person (also re-assigns before work has started).
     Assign { to: Uuid },
     /// The assignee starts handling it.
     Start,

@@ -217,6 +217,16 @@ pub async fn create_user(
         .await?;
     let grid = parse_grid(&body.grid_code)?;
     state.store.grid(&caller.scope, &grid).await?;
+    let person_id = match body.person_id.as_deref() {
+        Some(p) => Some(
+            state
+                .store
+                .person(&caller.scope, parse_uuid(p, "person_id")?)
+                .await?
+                .id,
+        ),
+        None => None,
+    };
     check_password_policy(&body.password)
         .map_err(|e| ApiError::bad_request("weak_password", e.to_string()))?;
     let pw = body.password.clone();
@@ -234,6 +244,7 @@ pub async fn create_user(
                 role: body.role,
                 grid_code: grid,
                 must_change_password: true,
+                person_id,
             },
         )
         .await?;

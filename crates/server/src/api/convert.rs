@@ -124,5 +124,6 @@ pub fn user(u: &store::User) -> UserView {
         must_change_password: u.must_change_password,
         disabled: u.login.disabled,
         locked_until: u.login.locked_until.map(instant),
+        person_id: u.person_id.map(|p| p.to_string()),
     }
 }

@@ -4,5 +4,6 @@ pub mod admin;
 pub mod areas;
 pub mod convert;
 pub mod grids;
+pub mod incidents;
 pub mod org;
 pub mod views;

@@ -1,7 +1,9 @@
 //! Wire types of the JSON API (what clients see), separate from store records.
 
 use linzhang_domain::codes::CodeEntry;
-use linzhang_domain::{FourSides, Level, PostKind, Role, StaffKind, TeamLevel};
+use linzhang_domain::{
+    FourSides, IncidentSource, IncidentState, Level, PostKind, Priority, Role, StaffKind, TeamLevel,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -277,6 +279,8 @@ pub struct UserView {
     pub must_change_password: bool,
     pub disabled: bool,
     pub locked_until: Option<String>,
+    /// The registry person the account belongs to.
+    pub person_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -286,6 +290,8 @@ pub struct NewUserBody {
     pub grid_code: String,
     /// Initial password; the user must change it at first login.
     pub password: String,
+    /// The registry person the account belongs to (a chief's or ranger's own account).
+    pub person_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -333,4 +339,72 @@ pub struct PublicArea {
     /// each level above.
     pub chiefs: Vec<PublicChief>,
     pub generated: bool,
+}
+
+/// An incident (事件) as clients see it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IncidentView {
+    pub id: String,
+    /// The grid now responsible (it changes on escalation).
+    pub grid_code: String,
+    pub grid_name: String,
+    pub kind: String,
+    /// The kind's label from the `incident_kind` code table.
+    pub kind_name: String,
+    pub pest: Option<String>,
+    pub source: IncidentSource,
+    pub priority: Priority,
+    pub state: IncidentState,
+    pub title: String,
+    pub description: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub reporter_name: Option<String>,
+    pub assignee_id: Option<String>,
+    pub assignee_name: Option<String>,
+    pub duplicate_of: Option<String>,
+    pub reported_at: String,
+    pub updated_at: String,
+    /// When the time limit runs out (from the report or the last escalation).
+    pub due_at: String,
+    /// Past its time limit and not yet resolved.
+    pub overdue: bool,
+    /// Fire, SOS and hotspots reach the responsible chief, the office and nearby rangers at once.
+    pub urgent_alert: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IncidentEventView {
+    pub at: String,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub from_state: IncidentState,
+    pub to_state: IncidentState,
+    pub from_grid: String,
+    pub to_grid: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IncidentDetail {
+    pub incident: IncidentView,
+    /// The timeline, oldest first.
+    pub events: Vec<IncidentEventView>,
+}
+
+/// A report. `id` is minted by the client (UUID), so a retried upload is stored once.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewIncidentBody {
+    pub id: String,
+    pub grid_code: String,
+    /// A code of the `incident_kind` table.
+    pub kind: String,
+    /// A code of the `pest` table, for kind `pest`.
+    pub pest: Option<String>,
+    pub priority: Priority,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
 }

@@ -66,7 +66,12 @@ impl SessionCaller {
         action: Action,
         what: &str,
     ) -> Result<(), ApiError> {
-        if self.user.role.can(action) {
+        self.allow(state, self.user.role.can(action), what).await
+    }
+
+    /// Passes when `allowed`; otherwise audits the refusal of `what` and answers 403.
+    pub async fn allow(&self, state: &AppState, allowed: bool, what: &str) -> Result<(), ApiError> {
+        if allowed {
             return Ok(());
         }
         let entry = NewAudit {

@@ -49,6 +49,7 @@ impl TestApp {
                         role: *role,
                         grid_code: GridCode::parse(grid).expect("grid"),
                         must_change_password: false,
+                        person_id: None,
                     },
                 )
                 .await

@@ -2,7 +2,7 @@
 
 use super::{
     Actor, AuditFilter, AuditResult, CodeEntry, CodeTable, Duration, LoginState, NewAudit, NewPost,
-    NewSession, NewUser, PostKind, Scope, SqlStore, Store, StoreError, code, ctx, date,
+    NewSession, NewUser, PostKind, Scope, SqlStore, Store, StoreError, Uuid, code, ctx, date,
     ensure_defaults, is_not_found, person, seed_tree, t0,
 };
 
@@ -69,6 +69,7 @@ pub async fn accounts_and_sessions(s: &SqlStore) {
                 role: linzhang_domain::Role::Chief,
                 grid_code: code("320205001"),
                 must_change_password: true,
+                person_id: None,
             },
         )
         .await
@@ -81,6 +82,7 @@ pub async fn accounts_and_sessions(s: &SqlStore) {
         role: linzhang_domain::Role::Chief,
         grid_code: code("320205001"),
         must_change_password: false,
+        person_id: None,
     };
     assert!(matches!(
         s.create_user(&ctx(), &dup).await,
@@ -266,3 +268,34 @@ pub async fn defaults_are_published_once(s: &SqlStore) {
 }
 
 // --- incidents ---
+
+pub async fn accounts_belong_to_people(s: &SqlStore) {
+    seed_tree(s).await;
+    let base = NewUser {
+        username: "office".into(),
+        password_hash: "x".into(),
+        role: linzhang_domain::Role::Ranger,
+        grid_code: code("320205001001"),
+        must_change_password: false,
+        person_id: None,
+    };
+    assert_eq!(s.create_user(&ctx(), &base).await.unwrap().person_id, None);
+    let dup = base;
+    // An account may belong to a registry person; an unknown person is refused.
+    let ranger = person(s, "320205001001", "王护林").await;
+    let own = NewUser {
+        username: "ranger.wang".into(),
+        person_id: Some(ranger),
+        ..dup.clone()
+    };
+    assert_eq!(
+        s.create_user(&ctx(), &own).await.unwrap().person_id,
+        Some(ranger)
+    );
+    let ghost = NewUser {
+        username: "ghost".into(),
+        person_id: Some(Uuid::from_u128(7)),
+        ..dup.clone()
+    };
+    assert!(is_not_found(&s.create_user(&ctx(), &ghost).await));
+}

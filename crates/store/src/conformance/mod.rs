@@ -40,7 +40,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each $open, $close;
             grid_tree_and_scope, posts_keep_history, post_kinds_follow_levels,
             staff_and_teams, areas_get_codes_and_stay_in_scope, people_filter,
-            code_tables_are_versioned, accounts_and_sessions, writes_are_audited,
+            code_tables_are_versioned, accounts_and_sessions, accounts_belong_to_people, writes_are_audited,
             audit_log_is_append_only, defaults_are_published_once,
             incident_reports_are_idempotent, incidents_run_from_report_to_closure,
             refused_incident_actions_change_nothing, escalation_moves_incidents_up,

@@ -8,14 +8,16 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use super::grids::path_in_scope;
-use super::rows::{flag, from_ms, get, get_flag, get_instant, get_parsed, get_uuid, ms, some};
+use super::rows::{
+    flag, from_ms, get, get_flag, get_instant, get_opt_uuid, get_parsed, get_uuid, ms, some,
+};
 use super::{SqlStore, audit};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{NewAudit, NewSession, NewUser, Session, User, WriteCtx};
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.password_hash, u.role, u.grid_code, \
     g.name AS grid_name, g.path AS grid_path, u.must_change_password, u.failed_logins, \
-    u.locked_until, u.disabled, u.created_at FROM users u JOIN grids g ON g.code = u.grid_code";
+    u.locked_until, u.disabled, u.person_id, u.created_at FROM users u JOIN grids g ON g.code = u.grid_code";
 
 fn user_from_row(r: &AnyRow) -> StoreResult<User> {
     let locked_until: Option<i64> = get(r, "locked_until")?;
@@ -33,6 +35,7 @@ fn user_from_row(r: &AnyRow) -> StoreResult<User> {
             locked_until: locked_until.map(from_ms).transpose()?,
             disabled: get_flag(r, "disabled")?,
         },
+        person_id: get_opt_uuid(r, "person_id")?,
         created_at: get_instant(r, "created_at")?,
     })
 }
@@ -42,6 +45,7 @@ fn public(u: &User) -> serde_json::Value {
     serde_json::json!({
         "id": u.id, "username": u.username, "role": u.role, "grid_code": u.grid_code,
         "must_change_password": u.must_change_password, "disabled": u.login.disabled,
+        "person_id": u.person_id,
     })
 }
 
@@ -54,11 +58,14 @@ pub async fn create_user(db: &SqlStore, ctx: &WriteCtx, u: &NewUser) -> StoreRes
     }
     let mut tx = db.begin().await?;
     path_in_scope(&mut tx, &Scope::everything(), &u.grid_code).await?;
+    if let Some(person) = u.person_id {
+        super::org::person_in(&mut tx, &Scope::everything(), person).await?;
+    }
     let id = new_id();
     sqlx::query(
         "INSERT INTO users (id, username, password_hash, role, grid_code, must_change_password, \
-         failed_logins, locked_until, disabled, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, 0, $7)",
+         failed_logins, locked_until, disabled, person_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, 0, $7, $8)",
     )
     .bind(id.to_string())
     .bind(name)
@@ -66,6 +73,7 @@ pub async fn create_user(db: &SqlStore, ctx: &WriteCtx, u: &NewUser) -> StoreRes
     .bind(u.role.as_str())
     .bind(u.grid_code.as_str())
     .bind(flag(u.must_change_password))
+    .bind(u.person_id.map(|p| p.to_string()))
     .bind(ms(ctx.at))
     .execute(&mut *tx)
     .await
