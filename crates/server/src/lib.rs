@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+pub mod jobs;
 mod openapi;
 mod state;
 mod web;
@@ -40,12 +41,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     openapi::api_router().split_for_parts().1
 }
 
-/// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+/// Serves until the process is asked to stop (Ctrl-C or SIGTERM), running the background jobs
+/// ([`jobs`]) alongside.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let jobs = tokio::spawn(jobs::run(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    jobs.abort();
+    served
 }
 
 async fn shutdown_signal() {

@@ -277,3 +277,50 @@ async fn fires_have_an_hour_and_are_flagged_when_overdue() {
         .expect("json");
     assert_eq!(list[0]["overdue"], true);
 }
+
+#[tokio::test]
+async fn overdue_incidents_climb_on_their_own() {
+    let app = TestApp::start(&[
+        ("ranger", Role::Ranger, "320205001001"),
+        ("county", Role::Office, "320205"),
+    ])
+    .await;
+    let t = app.token("ranger").await;
+    let id = "0192f7a0-0000-7000-8000-000000000040";
+    let r = app
+        .post(
+            &t,
+            "/api/v1/incidents",
+            &report(id, "320205001001", "fire", "urgent"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let jobs = linzhang_server::jobs::escalate_overdue;
+    assert_eq!(jobs(&app.state).await.expect("job"), 0, "within its hour");
+    app.clock.advance(Duration::minutes(61));
+    assert_eq!(jobs(&app.state).await.expect("job"), 1);
+    assert_eq!(
+        jobs(&app.state).await.expect("job"),
+        0,
+        "the town's hour starts now"
+    );
+    app.clock.advance(Duration::minutes(61));
+    assert_eq!(jobs(&app.state).await.expect("job"), 1, "town → county");
+    let county = app.token("county").await;
+    let detail: Value = app
+        .get(&county, &format!("/api/v1/incidents/{id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(detail["incident"]["grid_code"], "320205");
+    assert_eq!(detail["incident"]["state"], "escalated");
+    let last = detail["events"]
+        .as_array()
+        .expect("events")
+        .last()
+        .expect("event")
+        .clone();
+    assert_eq!(last["actor_name"], "system:overdue");
+    assert_eq!(last["from_grid"], "320205001");
+}

@@ -111,6 +111,18 @@ pub fn is_overdue(
         .is_some_and(|limit| now > limit)
 }
 
+/// Whether the system should escalate an incident on its own (超时自动上报): it is overdue and
+/// its grid has a level above. An overdue city-level incident stays where it is.
+pub fn should_auto_escalate(
+    state: IncidentState,
+    level: crate::grid::Level,
+    since: DateTime<Utc>,
+    due: Duration,
+    now: DateTime<Utc>,
+) -> bool {
+    level != crate::grid::Level::City && is_overdue(state, since, due, now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +280,41 @@ mod tests {
         let pest = rules.due_within("pest", Priority::Urgent);
         assert!(is_overdue(IncidentState::Reported, since, fire, now));
         assert!(!is_overdue(IncidentState::Reported, since, pest, now));
+    }
+
+    #[test]
+    fn overdue_incidents_escalate_on_their_own_except_at_the_city() {
+        use crate::grid::Level;
+        let since = at("2026-06-01T08:00:00Z");
+        let late = at("2026-06-01T09:00:01Z");
+        let hour = Duration::hours(1);
+        assert!(should_auto_escalate(
+            IncidentState::Assigned,
+            Level::Village,
+            since,
+            hour,
+            late
+        ));
+        assert!(!should_auto_escalate(
+            IncidentState::Assigned,
+            Level::City,
+            since,
+            hour,
+            late
+        ));
+        assert!(!should_auto_escalate(
+            IncidentState::Resolved,
+            Level::Town,
+            since,
+            hour,
+            late
+        ));
+        assert!(!should_auto_escalate(
+            IncidentState::Reported,
+            Level::Town,
+            since,
+            hour,
+            since + hour
+        ));
     }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::CodeTable;
 
-pub use deadline::{DeadlineRuleError, DeadlineRules, is_overdue};
+pub use deadline::{DeadlineRuleError, DeadlineRules, is_overdue, should_auto_escalate};
 pub use state::{
     Effect, IncidentAction, IncidentError, IncidentState, Transition, TransitionCtx, may,
     may_report, transition,

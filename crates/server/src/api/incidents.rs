@@ -23,7 +23,7 @@ use crate::state::AppState;
 
 /// The time limits in force: the current `incident_deadline` table, or the built-in defaults
 /// when a database has none.
-async fn deadline_rules(state: &AppState) -> ApiResult<DeadlineRules> {
+pub(crate) async fn deadline_rules(state: &AppState) -> ApiResult<DeadlineRules> {
     match state.store.code_table(DEADLINE_TABLE, None).await {
         Ok(t) => DeadlineRules::from_table(&t.table).map_err(|e| {
             tracing::error!(error = %e, "the incident_deadline code table is invalid");

@@ -16,6 +16,7 @@ pub struct TestApp {
     pub base: String,
     pub store: SqlStore,
     pub clock: Arc<ManualClock>,
+    pub state: AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -67,11 +68,12 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(linzhang_server::serve(listener, state));
+        tokio::spawn(linzhang_server::serve(listener, state.clone()));
         Self {
             base,
             store,
             clock,
+            state,
             _dir: dir,
         }
     }
