@@ -29,6 +29,8 @@ export const KNOWN_ERROR_CODES = [
   'invalid_date',
   'invalid_geometry',
   'invalid_area_code',
+  'incident_not_found',
+  'unknown_code',
   'conflict',
   'rejected',
   'internal',

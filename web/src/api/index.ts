@@ -4,12 +4,18 @@ import type {
   AppointmentRequest,
   AreaView,
   AuditPage,
+  CodeTableView,
   EndStaff,
   GridDetail,
   GridSummary,
+  IncidentAction,
+  IncidentDetail,
+  IncidentState,
+  IncidentView,
   LoginRequest,
   LoginResponse,
   Me,
+  NewIncident,
   NewPerson,
   NewPost,
   NewStaff,
@@ -60,4 +66,13 @@ export const api = {
 
   audit: (query: { limit?: number; before?: string; username?: string; action?: string }) =>
     request<AuditPage>(`${V1}/audit`, { query }),
+
+  codeTable: (name: string) => request<CodeTableView>(`${V1}/code-tables/${seg(name)}`),
+
+  incidents: (query: { state?: IncidentState; grid?: string; limit?: number }) =>
+    request<IncidentView[]>(`${V1}/incidents`, { query }),
+  incident: (id: string) => request<IncidentDetail>(`${V1}/incidents/${seg(id)}`),
+  reportIncident: (body: NewIncident) => request<IncidentView>(`${V1}/incidents`, { method: 'POST', body }),
+  incidentAction: (id: string, body: IncidentAction) =>
+    request<IncidentView>(`${V1}/incidents/${seg(id)}/actions`, { method: 'POST', body }),
 };

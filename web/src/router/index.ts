@@ -24,6 +24,8 @@ const routes: RouteRecordRaw[] = [
       { path: '', redirect: { name: 'grids' } },
       { path: 'grids/:code?', name: 'grids', component: () => import('../views/GridView.vue') },
       { path: 'areas/:code', name: 'area', component: () => import('../views/AreaView.vue') },
+      { path: 'incidents', name: 'incidents', component: () => import('../views/IncidentsView.vue') },
+      { path: 'incidents/:id', name: 'incident', component: () => import('../views/IncidentView.vue') },
       { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },
