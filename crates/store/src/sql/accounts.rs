@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::grids::path_in_scope;
 use super::rows::{
-    flag, from_ms, get, get_flag, get_instant, get_opt_uuid, get_parsed, get_uuid, ms, some,
+    flag, found, from_ms, get, get_flag, get_instant, get_opt_uuid, get_parsed, get_uuid, ms, some,
 };
 use super::{SqlStore, audit};
 use crate::error::{StoreError, StoreResult};
@@ -113,10 +113,7 @@ pub async fn user(db: &SqlStore, id: Uuid) -> StoreResult<User> {
         .bind(id.to_string())
         .fetch_optional(pool)
         .await?;
-    row.as_ref()
-        .map(user_from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("user"))
+    found(row.as_ref(), user_from_row, "user")
 }
 
 pub async fn users(db: &SqlStore, scope: &Scope) -> StoreResult<Vec<User>> {

@@ -3,7 +3,7 @@
 use linzhang_domain::codes::{CodeEntry, CodeTable, validate_entries};
 use sqlx::any::AnyRow;
 
-use super::rows::{get, get_instant, get_json, ms};
+use super::rows::{found, get, get_instant, get_json, ms};
 use super::{SqlStore, audit};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{CodeTableVersion, WriteCtx};
@@ -47,10 +47,7 @@ pub async fn one(db: &SqlStore, name: &str, version: Option<i64>) -> StoreResult
         .bind(version)
         .fetch_optional(pool)
         .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("code table"))
+    found(row.as_ref(), from_row, "code table")
 }
 
 pub async fn publish(

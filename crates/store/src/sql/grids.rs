@@ -4,7 +4,7 @@ use linzhang_domain::grid::child_path;
 use linzhang_domain::{GridCode, Level, Scope};
 use sqlx::any::AnyRow;
 
-use super::rows::{flag, get, get_flag, get_opt_parsed, get_parsed, ms};
+use super::rows::{flag, found, get, get_flag, get_opt_parsed, get_parsed, ms};
 use super::{SqlStore, audit};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Grid, NewGrid, WriteCtx};
@@ -104,10 +104,7 @@ async fn get_in(
         .bind(scope.like_pattern())
         .fetch_optional(conn)
         .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("grid"))
+    found(row.as_ref(), from_row, "grid")
 }
 
 pub async fn one(db: &SqlStore, scope: &Scope, code: &GridCode) -> StoreResult<Grid> {

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use super::grids::path_in_scope;
-use super::rows::{get, get_instant, get_opt_uuid, get_parsed, get_uuid, ms, some};
+use super::rows::{found, get, get_instant, get_opt_uuid, get_parsed, get_uuid, ms, some};
 use super::{SqlStore, audit, org};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Incident, IncidentEvent, IncidentFilter, NewIncident, WriteCtx};
@@ -71,10 +71,7 @@ async fn in_scope(conn: &mut AnyConnection, scope: &Scope, id: Uuid) -> StoreRes
         .bind(scope.like_pattern())
         .fetch_optional(conn)
         .await?;
-    row.as_ref()
-        .map(from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("incident"))
+    found(row.as_ref(), from_row, "incident")
 }
 
 /// Whether an incident with this id exists at all, whatever the scope.

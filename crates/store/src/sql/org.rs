@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::grids::path_in_scope;
 use super::rows::{
-    date, get, get_date, get_opt_date, get_opt_uuid, get_parsed, get_uuid, ms, some,
+    date, found, get, get_date, get_opt_date, get_opt_uuid, get_parsed, get_uuid, ms, some,
 };
 use super::{SqlStore, audit};
 use crate::error::{StoreError, StoreResult};
@@ -86,10 +86,7 @@ pub(super) async fn person_in(
     .bind(scope.like_pattern())
     .fetch_optional(conn)
     .await?;
-    row.as_ref()
-        .map(person_from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("person"))
+    found(row.as_ref(), person_from_row, "person")
 }
 
 pub async fn person(db: &SqlStore, scope: &Scope, id: Uuid) -> StoreResult<Person> {
@@ -167,11 +164,7 @@ async fn post_in(conn: &mut AnyConnection, scope: &Scope, id: Uuid) -> StoreResu
     .bind(scope.like_pattern())
     .fetch_optional(&mut *conn)
     .await?;
-    let post = row
-        .as_ref()
-        .map(post_from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("post"))?;
+    let post = found(row.as_ref(), post_from_row, "post")?;
     let holder = current_term(conn, post.id).await?;
     Ok(PostWithHolder { post, holder })
 }
@@ -452,10 +445,7 @@ async fn staff_in(conn: &mut AnyConnection, scope: &Scope, id: Uuid) -> StoreRes
         .bind(scope.like_pattern())
         .fetch_optional(conn)
         .await?;
-    row.as_ref()
-        .map(staff_from_row)
-        .transpose()?
-        .ok_or(StoreError::not_found("staff"))
+    found(row.as_ref(), staff_from_row, "staff")
 }
 
 pub async fn add_staff(

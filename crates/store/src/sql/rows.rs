@@ -99,3 +99,14 @@ pub fn get_opt_parsed<T, E>(
 pub fn some<T>(parse: impl Fn(&str) -> Option<T>) -> impl Fn(&str) -> Result<T, ()> {
     move |s| parse(s).ok_or(())
 }
+
+/// Decodes the row a lookup found with `decode`, or answers not found naming `what`.
+pub fn found<T>(
+    row: Option<&AnyRow>,
+    decode: impl Fn(&AnyRow) -> StoreResult<T>,
+    what: &'static str,
+) -> StoreResult<T> {
+    row.map(decode)
+        .transpose()?
+        .ok_or(StoreError::not_found(what))
+}
