@@ -13,9 +13,27 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
+/// Whether a post's holder is named on the public page of an area (and, later, its sign board):
+/// every chief and deputy of the area's own grid, and only the chief (or chief-in-general) of
+/// each grid above it.
+pub fn named_on_public_page(kind: crate::org::PostKind, own_grid: bool) -> bool {
+    use crate::org::PostKind;
+    own_grid || matches!(kind, PostKind::Chief | PostKind::ChiefGeneral)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::mask_phone;
+    use super::{mask_phone, named_on_public_page};
+    use crate::org::PostKind;
+
+    #[test]
+    fn deputies_above_the_area_are_not_named() {
+        assert!(named_on_public_page(PostKind::DeputyChief, true));
+        assert!(named_on_public_page(PostKind::Chief, false));
+        assert!(named_on_public_page(PostKind::ChiefGeneral, false));
+        assert!(!named_on_public_page(PostKind::DeputyChief, false));
+        assert!(!named_on_public_page(PostKind::DeputyChiefGeneral, false));
+    }
 
     #[test]
     fn phones_keep_only_their_ends() {

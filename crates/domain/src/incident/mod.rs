@@ -59,6 +59,16 @@ pub enum IncidentSource {
 }
 
 impl IncidentSource {
+    /// The source of a report made by a logged-in user: rangers and technicians report as
+    /// themselves; chiefs, office staff, police and the rest report for their grid's chief.
+    pub fn of_role(role: crate::access::Role) -> Self {
+        match role {
+            crate::access::Role::Ranger => IncidentSource::Ranger,
+            crate::access::Role::Technician => IncidentSource::Technician,
+            _ => IncidentSource::Chief,
+        }
+    }
+
     pub const ALL: [IncidentSource; 7] = [
         IncidentSource::Ranger,
         IncidentSource::Technician,
@@ -317,5 +327,19 @@ mod tests {
         assert!(reaches_at_once("other", IncidentSource::Hotspot));
         assert!(!reaches_at_once("pest", IncidentSource::Ranger));
         assert!(!reaches_at_once("illegal_logging", IncidentSource::Public));
+    }
+
+    #[test]
+    fn reports_by_users_carry_their_role_as_source() {
+        use crate::access::Role;
+        assert_eq!(
+            IncidentSource::of_role(Role::Ranger),
+            IncidentSource::Ranger
+        );
+        assert_eq!(
+            IncidentSource::of_role(Role::Technician),
+            IncidentSource::Technician
+        );
+        assert_eq!(IncidentSource::of_role(Role::Office), IncidentSource::Chief);
     }
 }

@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use linzhang_domain::public::mask_phone;
-use linzhang_domain::{Action, AreaCode, PostKind, Scope};
+use linzhang_domain::public::{mask_phone, named_on_public_page};
+use linzhang_domain::{Action, AreaCode, Scope};
 use linzhang_store::{NewArea, Shape};
 
 use super::convert::{Labels, parse_grid};
@@ -34,7 +34,7 @@ pub async fn create(
     let bbox = linzhang_geo::bbox(&mp)
         .ok_or_else(|| ApiError::bad_request("invalid_geometry", "the boundary is empty"))?;
     let labels = Labels::load(&state, &["resource_type", "ownership"]).await?;
-    let known = |table: &str, code: &str| labels.get(table, code) != code;
+    let known = |table: &str, code: &str| labels.has(table, code);
     if let Some(bad) = body
         .resource_types
         .iter()
@@ -190,8 +190,8 @@ pub async fn public(
     for (i, grid) in grids.iter().enumerate().rev() {
         let own_grid = i + 1 == grids.len();
         for p in state.store.posts(&all, &grid.code).await? {
-            let heads = matches!(p.post.kind, PostKind::Chief | PostKind::ChiefGeneral);
-            let Some(holder) = p.holder.filter(|_| own_grid || heads) else {
+            let named = named_on_public_page(p.post.kind, own_grid);
+            let Some(holder) = p.holder.filter(|_| named) else {
                 continue;
             };
             chiefs.push(PublicChief {

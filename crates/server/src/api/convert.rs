@@ -80,6 +80,11 @@ impl Labels {
         Ok(Self(map))
     }
 
+    /// Whether `table` has `code`.
+    pub fn has(&self, table: &str, code: &str) -> bool {
+        self.0.contains_key(&(table.to_owned(), code.to_owned()))
+    }
+
     /// The label of `code` in `table`, or the code itself when the table lacks it.
     pub fn get(&self, table: &str, code: &str) -> String {
         self.0

@@ -10,7 +10,7 @@ use linzhang_domain::incident::{
     DEADLINE_TABLE, DeadlineRules, KIND_TABLE, PEST_TABLE, is_overdue, may, may_report,
     reaches_at_once, validate_classification,
 };
-use linzhang_domain::{IncidentAction, IncidentSource, IncidentState, Role};
+use linzhang_domain::{IncidentAction, IncidentSource, IncidentState};
 use linzhang_store::{Incident, IncidentFilter, NewIncident, StoreError};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,15 +31,6 @@ pub(crate) async fn deadline_rules(state: &AppState) -> ApiResult<DeadlineRules>
         }),
         Err(StoreError::NotFound { .. }) => Ok(DeadlineRules::defaults()),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// Where a report from a logged-in user comes from.
-fn source_of(role: Role) -> IncidentSource {
-    match role {
-        Role::Ranger => IncidentSource::Ranger,
-        Role::Technician => IncidentSource::Technician,
-        _ => IncidentSource::Chief,
     }
 }
 
@@ -101,7 +92,7 @@ pub async fn report(
         grid_code: parse_grid(&body.grid_code)?,
         kind: body.kind,
         pest: body.pest,
-        source: source_of(caller.user.role),
+        source: IncidentSource::of_role(caller.user.role),
         priority: body.priority,
         title: body.title,
         description: body.description,
