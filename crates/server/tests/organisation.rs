@@ -79,6 +79,23 @@ async fn appointing_a_new_chief_keeps_the_old_one_in_history() {
     assert_eq!(grid["posts"][0]["holder"]["person"]["name"], "李四");
 }
 
+/// A request for 东亭一村's first area: a 0.01° × 0.01° square at 31.5°N.
+fn area_body(resource_types: &[&str]) -> serde_json::Value {
+    let ring = [
+        [120.30, 31.50],
+        [120.31, 31.50],
+        [120.31, 31.51],
+        [120.30, 31.51],
+        [120.30, 31.50],
+    ];
+    serde_json::json!({
+        "grid_code": "320205001001", "name": "东亭一村第1责任区",
+        "boundary": { "type": "Polygon", "coordinates": [ring] },
+        "four_sides": { "east": "东至河", "south": "南至路", "west": "西至山", "north": "北至村界" },
+        "resource_types": resource_types, "ownership": "collective"
+    })
+}
+
 fn decode_qr(png_bytes: &[u8]) -> String {
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
     let mut reader = decoder.read_info().expect("png");
@@ -99,20 +116,7 @@ async fn areas_have_an_ellipsoidal_area_and_a_qr_code_of_their_public_url() {
     ])
     .await;
     let t = app.token("office").await;
-    // 0.01° × 0.01° at 31.5°N.
-    let ring = [
-        [120.30, 31.50],
-        [120.31, 31.50],
-        [120.31, 31.51],
-        [120.30, 31.51],
-        [120.30, 31.50],
-    ];
-    let body = serde_json::json!({
-        "grid_code": "320205001001", "name": "东亭一村第1责任区",
-        "boundary": { "type": "Polygon", "coordinates": [ring] },
-        "four_sides": { "east": "东至河", "south": "南至路", "west": "西至山", "north": "北至村界" },
-        "resource_types": ["forest_land"], "ownership": "collective"
-    });
+    let body = area_body(&["forest_land"]);
     let r = app.post(&t, "/api/v1/areas", &body).await;
     assert_eq!(r.status(), 200);
     let created: serde_json::Value = r.json().await.expect("json");
@@ -261,19 +265,7 @@ async fn ranger_teams_follow_the_grid_levels() {
 async fn the_public_area_page_names_the_chiefs_with_masked_phones() {
     let app = TestApp::start(&[("office", Role::Office, "320205")]).await;
     let t = app.token("office").await;
-    let ring = [
-        [120.30, 31.50],
-        [120.31, 31.50],
-        [120.31, 31.51],
-        [120.30, 31.51],
-        [120.30, 31.50],
-    ];
-    let area = serde_json::json!({
-        "grid_code": "320205001001", "name": "东亭一村第1责任区",
-        "boundary": { "type": "Polygon", "coordinates": [ring] },
-        "four_sides": { "east": "东至河", "south": "南至路", "west": "西至山", "north": "北至村界" },
-        "resource_types": ["forest_land", "wetland"], "ownership": "collective"
-    });
+    let area = area_body(&["forest_land", "wetland"]);
     assert_eq!(app.post(&t, "/api/v1/areas", &area).await.status(), 200);
     for (i, (grid, kind, title, name)) in [
         ("320205001001", "chief", "党总支书记", "村林长"),
