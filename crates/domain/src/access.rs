@@ -60,10 +60,12 @@ impl Role {
 
     /// Whether this role may perform `action` (inside its scope).
     pub fn can(self, action: Action) -> bool {
-        use Action::{EditCodeTables, ManageUsers, ReadAudit, ReadOrg, WriteOrg};
+        use Action::{
+            EditCodeTables, ImportLayers, ManageUsers, ReadAudit, ReadLayers, ReadOrg, WriteOrg,
+        };
         match action {
-            ReadOrg => true,
-            WriteOrg => matches!(self, Role::Admin | Role::Office),
+            ReadOrg | ReadLayers => true,
+            WriteOrg | ImportLayers => matches!(self, Role::Admin | Role::Office),
             ManageUsers | EditCodeTables => self == Role::Admin,
             ReadAudit => matches!(self, Role::Admin | Role::Auditor),
         }
@@ -83,6 +85,10 @@ pub enum Action {
     EditCodeTables,
     /// Read the audit log.
     ReadAudit,
+    /// Read the map layers, their features and statistics.
+    ReadLayers,
+    /// Import GIS files into a layer, or withdraw an import.
+    ImportLayers,
 }
 
 /// The grid subtree a request may see: the user's grid and everything below it.

@@ -12,6 +12,7 @@ pub mod codes;
 pub mod grid;
 pub mod ids;
 pub mod incident;
+pub mod layer;
 pub mod org;
 pub mod public;
 

@@ -11,12 +11,14 @@
 mod bootstrap;
 pub mod conformance;
 mod error;
+mod layers;
 mod model;
 mod sql;
 mod store;
 
 pub use bootstrap::ensure_defaults;
 pub use error::{StoreError, StoreResult};
+pub use layers::*;
 pub use linzhang_domain::Scope;
 pub use model::*;
 pub use sql::SqlStore;

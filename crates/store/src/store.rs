@@ -4,10 +4,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
 use linzhang_domain::codes::CodeTable;
+use linzhang_domain::layer::Placement;
 use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use uuid::Uuid;
 
 use crate::error::StoreResult;
+use crate::layers::{Feature, FeatureFilter, LayerImport, LayerStat, NewLayerImport};
 use crate::model::{
     Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, Incident, IncidentEvent,
     IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
@@ -206,4 +208,38 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn append_audit(&self, entry: &NewAudit) -> StoreResult<()>;
     /// Newest first.
     async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+
+    // The one map's layers (一张图).
+    /// The deepest grids with a boundary in the scope: code, materialised path and WKB.
+    async fn leaf_grids(&self, scope: &Scope) -> StoreResult<Vec<(String, String, Vec<u8>)>>;
+    /// The responsibility areas in the scope: code and WKB.
+    async fn area_shapes(&self, scope: &Scope) -> StoreResult<Vec<(String, Vec<u8>)>>;
+    /// Stores an import's features in one transaction and rebuilds the layer's statistics for
+    /// its year. Every feature must overlap grids in the scope.
+    async fn import_layer(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        import: &NewLayerImport,
+    ) -> StoreResult<LayerImport>;
+    /// The imports made within the scope, newest first.
+    async fn layer_imports(&self, scope: &Scope, layer: &str) -> StoreResult<Vec<LayerImport>>;
+    /// Removes an import made within the scope, with its features, and rebuilds statistics.
+    async fn withdraw_import(&self, ctx: &WriteCtx, scope: &Scope, id: Uuid) -> StoreResult<()>;
+    /// The survey years a layer has data for.
+    async fn layer_years(&self, layer: &str) -> StoreResult<Vec<i32>>;
+    /// Statistics of a grid or responsibility area (by code) for a layer and year.
+    async fn layer_stats(
+        &self,
+        scope: &Scope,
+        layer: &str,
+        year: i32,
+        target: &str,
+    ) -> StoreResult<Vec<LayerStat>>;
+    /// Features of a layer and year in the scope (paged by the filter).
+    async fn features(&self, scope: &Scope, filter: &FeatureFilter) -> StoreResult<Vec<Feature>>;
+    /// How many features match the filter, without paging.
+    async fn feature_count(&self, scope: &Scope, filter: &FeatureFilter) -> StoreResult<i64>;
+    /// One feature in the scope, with where it lies.
+    async fn feature(&self, scope: &Scope, id: Uuid) -> StoreResult<(Feature, Placement)>;
 }

@@ -26,10 +26,12 @@ use crate::{SqlStore, Store, ensure_defaults};
 
 mod accounts;
 mod incidents;
+mod layers;
 mod org;
 
 pub use accounts::*;
 pub use incidents::*;
+pub use layers::*;
 pub use org::*;
 
 /// Generates one `#[tokio::test]` per story. `$open` is an async fn returning
@@ -44,7 +46,7 @@ macro_rules! conformance_tests {
             audit_log_is_append_only, defaults_are_published_once,
             incident_reports_are_idempotent, incidents_run_from_report_to_closure,
             refused_incident_actions_change_nothing, escalation_moves_incidents_up,
-            incidents_stay_in_scope_and_filter);
+            incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

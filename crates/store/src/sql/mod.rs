@@ -10,6 +10,7 @@ mod audit;
 mod codes;
 mod grids;
 mod incidents;
+mod layers;
 mod org;
 mod rows;
 
@@ -17,11 +18,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
 use linzhang_domain::codes::CodeTable;
+use linzhang_domain::layer::Placement;
 use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
 use crate::error::StoreResult;
+use crate::layers::{Feature, FeatureFilter, LayerImport, LayerStat, NewLayerImport};
 use crate::model::{
     Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, Incident, IncidentEvent,
     IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
@@ -58,6 +61,33 @@ impl SqlStore {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A condition that the bounding box of the row aliased `alias` meets the box bound to
+    /// `$first … $first+3` (`min_x, min_y, max_x, max_y`), through the backend's spatial index:
+    /// SQLite's R*Tree, PostgreSQL's GiST on `box`. Only the `features` table has one.
+    pub(crate) fn bbox_clause(&self, alias: &str, first: usize) -> String {
+        let (x0, y0, x1, y1) = (first, first + 1, first + 2, first + 3);
+        if self.backend == "sqlite" {
+            format!(
+                "{alias}.rowid IN (SELECT id FROM features_rtree WHERE max_x >= ${x0} \
+                 AND min_x <= ${x1} AND max_y >= ${y0} AND min_y <= ${y1})"
+            )
+        } else {
+            format!(
+                "box(point({alias}.min_x, {alias}.min_y), point({alias}.max_x, {alias}.max_y)) \
+                 && box(point(${x0}, ${y0}), point(${x1}, ${y1}))"
+            )
+        }
+    }
+
+    /// The text of a top-level member `key` of the JSON text column `column`.
+    pub(crate) fn json_text(&self, column: &str, key: &str) -> String {
+        if self.backend == "sqlite" {
+            format!("CAST(json_extract({column}, '$.{key}') AS TEXT)")
+        } else {
+            format!("(CAST({column} AS jsonb) ->> '{key}')")
+        }
     }
 
     /// Closes the pool, waiting for connections to finish.
@@ -317,5 +347,47 @@ impl Store for SqlStore {
     }
     async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         audit::list(self, filter).await
+    }
+
+    async fn leaf_grids(&self, scope: &Scope) -> StoreResult<Vec<(String, String, Vec<u8>)>> {
+        layers::leaf_grids(self, scope).await
+    }
+    async fn area_shapes(&self, scope: &Scope) -> StoreResult<Vec<(String, Vec<u8>)>> {
+        layers::area_shapes(self, scope).await
+    }
+    async fn import_layer(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        import: &NewLayerImport,
+    ) -> StoreResult<LayerImport> {
+        layers::import(self, ctx, scope, import).await
+    }
+    async fn layer_imports(&self, scope: &Scope, layer: &str) -> StoreResult<Vec<LayerImport>> {
+        layers::imports(self, scope, layer).await
+    }
+    async fn withdraw_import(&self, ctx: &WriteCtx, scope: &Scope, id: Uuid) -> StoreResult<()> {
+        layers::withdraw(self, ctx, scope, id).await
+    }
+    async fn layer_years(&self, layer: &str) -> StoreResult<Vec<i32>> {
+        layers::years(self, layer).await
+    }
+    async fn layer_stats(
+        &self,
+        scope: &Scope,
+        layer: &str,
+        year: i32,
+        target: &str,
+    ) -> StoreResult<Vec<LayerStat>> {
+        layers::stats(self, scope, layer, year, target).await
+    }
+    async fn features(&self, scope: &Scope, filter: &FeatureFilter) -> StoreResult<Vec<Feature>> {
+        layers::features(self, scope, filter).await
+    }
+    async fn feature_count(&self, scope: &Scope, filter: &FeatureFilter) -> StoreResult<i64> {
+        layers::count(self, scope, filter).await
+    }
+    async fn feature(&self, scope: &Scope, id: Uuid) -> StoreResult<(Feature, Placement)> {
+        layers::feature(self, scope, id).await
     }
 }

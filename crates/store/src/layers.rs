@@ -1,0 +1,96 @@
+//! Records of the one map's layers: imports, features and statistics.
+
+use chrono::{DateTime, Utc};
+use linzhang_domain::layer::Placement;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// An import about to be written: the features were read, normalised, validated and placed
+/// by the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewLayerImport {
+    pub id: Uuid,
+    pub layer: String,
+    pub year: i32,
+    /// The file name (or a description of the source).
+    pub source: String,
+    /// The source CRS.
+    pub srs: String,
+    pub warnings: i64,
+    pub features: Vec<NewFeature>,
+}
+
+/// A feature ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFeature {
+    pub id: Uuid,
+    pub source_index: i64,
+    /// WKB in CGCS2000 lon/lat.
+    pub geometry: Vec<u8>,
+    /// `[min_x, min_y, max_x, max_y]`.
+    pub bbox: [f64; 4],
+    pub area_m2: f64,
+    pub volume_m3: f64,
+    pub properties: Map<String, Value>,
+    /// Overlaps with leaf grids (by path) and responsibility areas (by code).
+    pub placement: Placement,
+}
+
+/// An import as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LayerImport {
+    pub id: Uuid,
+    pub layer: String,
+    pub year: i32,
+    pub source: String,
+    pub srs: String,
+    pub features: i64,
+    pub warnings: i64,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A stored feature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    pub id: Uuid,
+    pub layer: String,
+    pub year: i32,
+    pub geometry: Vec<u8>,
+    pub area_m2: f64,
+    pub volume_m3: f64,
+    pub properties: Map<String, Value>,
+}
+
+/// Which features to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeatureFilter {
+    pub layer: String,
+    pub year: i32,
+    /// `[min_x, min_y, max_x, max_y]` the feature's bounding box must meet.
+    pub bbox: Option<[f64; 4]>,
+    /// Property equalities (canonical field name, value as text).
+    pub properties: Vec<(String, String)>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Where a feature lies, with the names of the grids and areas.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeaturePlace {
+    pub grid_code: String,
+    pub grid_path: String,
+    pub area_codes: Vec<(String, f64)>,
+    pub overlap_m2: f64,
+}
+
+/// One statistics row of a grid or area (see `linzhang_domain::layer::StatRow`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LayerStat {
+    /// The dimension key (`land_class`…), `""` for all features.
+    pub dimension: String,
+    pub value: String,
+    pub area_m2: f64,
+    pub volume_m3: f64,
+    pub features: i64,
+}
