@@ -6,7 +6,7 @@ CARGO ?= cargo
 DB ?= sqlite://./data/linzhang.db
 LISTEN ?= 127.0.0.1:8080
 BIN := target/debug/linzhang
-APT_PACKAGES := pkg-config libsqlite3-dev libclang-dev
+APT_PACKAGES := pkg-config libsqlite3-dev libclang-dev libgdal-dev gdal-bin
 APT_TEST_PACKAGES := chromium fonts-noto-cjk postgresql-client
 PG_DEFAULT := postgres://postgres@127.0.0.1:5432
 

@@ -9,7 +9,10 @@
 //! - [`validate`](mod@validate): check areas and orient their rings;
 //! - [`measure`]: geodesic area in m², 亩 (mu) and hectares; bounding boxes;
 //! - [`partition`]: random points inside an area and Voronoi partitions;
-//! - [`track`]: patrol GPS tracks: filtering, distance, duration, coverage.
+//! - [`track`]: patrol GPS tracks: filtering, distance, duration, coverage;
+//! - [`gis`]: reading GIS files through GDAL (any format and CRS it knows);
+//! - [`gcj02`]: the GCJ-02 ("Mars") offset of Chinese web maps, and its removal;
+//! - [`tile`]: Web Mercator tiles and Mapbox Vector Tile encoding.
 //!
 //! ```
 //! use linzhang_geo::{geodesic_area_m2, m2_to_mu, multipolygon_from_geojson, voronoi_partition};
@@ -33,9 +36,13 @@
 //! ```
 
 pub mod error;
+pub mod gcj02;
 pub mod geojson_io;
+pub mod gis;
 pub mod measure;
+pub mod overlay;
 pub mod partition;
+pub mod tile;
 pub mod track;
 pub mod validate;
 pub mod wkb_io;
@@ -47,10 +54,11 @@ pub use geojson_io::{
     Properties, multipolygon_from_geojson, multipolygon_to_geojson, read_feature_collection,
 };
 pub use measure::{Bbox, M2_PER_HA, M2_PER_MU, bbox, geodesic_area_m2, m2_to_ha, m2_to_mu};
+pub use overlay::OverlapIndex;
 pub use partition::{sample_points_inside, voronoi_partition};
 pub use track::{
     FilterResult, FilterRules, Rejected, Rejection, TrackPoint, coverage, distance_m, duration,
     filter, length_m, moving_time,
 };
 pub use validate::{orient, validate};
-pub use wkb_io::{from_wkb, to_wkb};
+pub use wkb_io::{from_wkb, geometry_from_wkb, geometry_to_wkb, to_wkb};

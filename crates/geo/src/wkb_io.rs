@@ -53,6 +53,27 @@ pub fn from_wkb(bytes: &[u8]) -> Result<MultiPolygon<f64>, GeoError> {
     Ok(mp)
 }
 
+/// Encode any geometry as little-endian ISO WKB (2D): the storage form of layer features.
+pub fn geometry_to_wkb(geometry: &geo::Geometry<f64>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(wkb::writer::geometry_wkb_size(geometry));
+    let options = WriteOptions {
+        endianness: Endianness::LittleEndian,
+    };
+    wkb::writer::write_geometry(&mut out, geometry, &options)
+        .expect("WKB encoding of an in-memory 2D geometry cannot fail");
+    out
+}
+
+/// Decode WKB of any geometry type (Z/M dropped), without validation: the reverse of
+/// [`geometry_to_wkb`] and the way GDAL's geometries come in.
+pub fn geometry_from_wkb(bytes: &[u8]) -> Result<geo::Geometry<f64>, GeoError> {
+    use geo_traits::to_geo::ToGeoGeometry;
+    let geometry = wkb::reader::read_wkb(bytes).map_err(|e| GeoError::Wkb(e.to_string()))?;
+    geometry
+        .try_to_geometry()
+        .ok_or_else(|| GeoError::Wkb("an empty point or unsupported geometry".into()))
+}
+
 fn not_polygonal(found: &str) -> GeoError {
     GeoError::NotPolygonal {
         found: found.to_owned(),
