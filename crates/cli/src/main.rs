@@ -1,6 +1,7 @@
 //! `linzhang`: the Smart Forest Chief platform in one binary.
 
 mod config;
+mod import;
 mod user;
 
 use std::fmt::Write as _;
@@ -36,6 +37,8 @@ enum Command {
         #[arg(long, default_value_t = 2021)]
         seed: u64,
     },
+    /// Import a GIS file into a layer: every feature or none (exit 1 lists the refused ones).
+    Import(import::ImportArgs),
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -114,6 +117,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve => serve(&config, clock).await,
         Command::Demo { seed } => demo(&config, clock.as_ref(), seed).await,
+        Command::Import(args) => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            let result = import::run(&store, clock.as_ref(), args).await;
+            store.close().await;
+            out(&result?)
+        }
         Command::User(cmd) => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = user::run(&store, clock.as_ref(), cmd).await;

@@ -49,7 +49,9 @@ fn config_shows_the_effective_settings_without_secrets() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["serve", "migrate", "demo", "user", "config", "openapi"] {
+    for sub in [
+        "serve", "migrate", "demo", "import", "user", "config", "openapi",
+    ] {
         let out = linzhang("sqlite://unused.db", &[sub, "--help"], None);
         assert!(out.status.success(), "{sub} --help");
         assert!(!out.stdout.is_empty());
@@ -85,6 +87,7 @@ fn demo_then_accounts_from_the_command_line() {
     assert!(shown.contains("chief.dongting"));
     let again = linzhang(&db, &["demo"], None);
     assert!(text(&again.stdout).contains("already"));
+    import_from_the_command_line(&db, dir.path());
 
     let out = linzhang(
         &db,
@@ -127,4 +130,72 @@ fn unknown_database_schemes_are_refused() {
     let out = linzhang("mysql://x", &["migrate"], None);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("unsupported database URL"));
+}
+
+/// Two ancient trees in 宜兴 (inside the demo city), then the same with one broken feature.
+fn import_from_the_command_line(db: &str, dir: &std::path::Path) {
+    let trees = |second: &str| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[
+            {{"type":"Feature","properties":{{"树种":"银杏","树龄":520,"等级":"一级古树"}},
+              "geometry":{{"type":"Point","coordinates":[119.82,31.36]}}}},
+            {{"type":"Feature","properties":{{"树种":"香樟","树龄":310}},"geometry":{second}}}]}}"#
+        )
+    };
+    let good = dir.join("trees.geojson");
+    std::fs::write(
+        &good,
+        trees(r#"{"type":"Point","coordinates":[119.83,31.35]}"#),
+    )
+    .expect("write");
+    let bad = dir.join("broken.geojson");
+    std::fs::write(
+        &bad,
+        trees(r#"{"type":"Point","coordinates":[119.83,131.35]}"#),
+    )
+    .expect("write");
+    let path = |p: &std::path::Path| p.to_str().expect("utf8").to_owned();
+
+    let out = linzhang(
+        db,
+        &[
+            "import",
+            "--layer",
+            "ancient_tree",
+            "--year",
+            "2025",
+            &path(&good),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("imported 2 features"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = linzhang(
+        db,
+        &[
+            "import",
+            "--layer",
+            "ancient_tree",
+            "--year",
+            "2026",
+            &path(&bad),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(
+        err.contains("broken.geojson: feature 1:"),
+        "file and index: {err}"
+    );
+
+    let out = linzhang(db, &["import", "--layer", "moon_rocks", &path(&good)], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown layer moon_rocks"));
 }

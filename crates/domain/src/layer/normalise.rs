@@ -51,9 +51,11 @@ pub fn normalise<'a>(
         };
         let converted = match field.kind {
             FieldKind::Text => Ok(Value::String(text.clone())),
-            FieldKind::Integer => parse_number(&text)
-                .filter(|n| n.fract() == 0.0)
-                .map(|n| Value::from(n as i64))
+            FieldKind::Integer => text
+                .parse::<i64>()
+                .ok()
+                .or_else(|| text.strip_suffix(".0")?.parse().ok())
+                .map(Value::from)
                 .ok_or("not_a_number"),
             FieldKind::Real => parse_number(&text)
                 .and_then(serde_json::Number::from_f64)

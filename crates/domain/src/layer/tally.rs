@@ -62,29 +62,36 @@ impl Tally {
         for (code, overlap) in &placement.areas {
             *targets.entry(code.as_str()).or_default() += overlap;
         }
-        let values: Vec<(&str, String)> = layer
-            .dimensions
-            .iter()
-            .filter_map(|d| {
-                let v = properties.get(d.field())?;
-                let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-                Some((d.key(), text))
-            })
-            .collect();
         for (target, overlap) in targets {
-            let share = if area_m2 > 0.0 {
-                (overlap / area_m2).min(1.0)
-            } else {
-                1.0
-            };
-            let add = Sum {
-                area_m2: overlap,
-                volume_m3: volume_m3 * share,
-                features: 1,
-            };
-            self.bump(target, "", "", add);
-            for (dimension, value) in &values {
-                self.bump(target, dimension, value, add);
+            self.add_to(target, layer, properties, area_m2, volume_m3, overlap);
+        }
+    }
+
+    /// Counts the part (`overlap_m2`) of one feature that lies in `target`.
+    pub fn add_to(
+        &mut self,
+        target: &str,
+        layer: &LayerSpec,
+        properties: &Map<String, Value>,
+        area_m2: f64,
+        volume_m3: f64,
+        overlap_m2: f64,
+    ) {
+        let share = if area_m2 > 0.0 {
+            (overlap_m2 / area_m2).min(1.0)
+        } else {
+            1.0
+        };
+        let add = Sum {
+            area_m2: overlap_m2,
+            volume_m3: volume_m3 * share,
+            features: 1,
+        };
+        self.bump(target, "", "", add);
+        for d in layer.dimensions {
+            if let Some(v) = properties.get(d.field()) {
+                let text = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                self.bump(target, d.key(), &text, add);
             }
         }
     }
@@ -125,6 +132,7 @@ pub fn volume_m3(properties: &Map<String, Value>, area_m2: f64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp, reason = "sums of exact binary fractions")]
 mod tests {
     use super::*;
     use crate::layer::layer;
@@ -148,7 +156,7 @@ mod tests {
         let find = |target: &str, dim: &str| {
             rows.iter()
                 .find(|r| r.target == target && r.dimension == dim)
-                .unwrap_or_else(|| panic!("{target} {dim}"))
+                .expect("a row for the target and dimension")
         };
         let village = find("320282101001", "land_class");
         assert_eq!(
