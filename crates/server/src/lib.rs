@@ -29,9 +29,6 @@ pub fn router(state: AppState) -> Router {
         // Serves the document at /api/openapi.json and the interactive docs that read it.
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
         .fallback(web::serve)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            16 * 1024 * 1024,
-        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

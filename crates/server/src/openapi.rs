@@ -1,9 +1,11 @@
 //! The API's routes, registered with their OpenAPI descriptions so the two cannot drift.
 
+use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{admin, areas, grids, incidents, org, views};
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -56,6 +58,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::lock))
         .routes(routes!(admin::unlock))
         .routes(routes!(admin::revoke_sessions))
+        .routes(routes!(layers::catalogue))
+        .routes(routes!(layers::withdraw))
+        .routes(routes!(layers::features))
+        .routes(routes!(layers::feature))
+        .routes(routes!(layer_stats::stats))
+        .routes(routes!(layer_stats::query))
+        .routes(routes!(layer_stats::change))
+        // Every request body above is small; GIS files (below) may be large and stream to disk.
+        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .routes(routes!(layers::imports, layers::upload))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
 }
 
 /// Liveness and database reachability.

@@ -53,10 +53,18 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/users/{username}/lock",
         "/api/v1/users/{username}/unlock",
         "/api/v1/users/{username}/revoke-sessions",
+        "/api/v1/layers",
+        "/api/v1/layers/{layer}/imports",
+        "/api/v1/layers/{layer}/imports/{id}",
+        "/api/v1/layers/{layer}/features",
+        "/api/v1/layers/{layer}/features/{id}",
+        "/api/v1/layers/{layer}/stats",
+        "/api/v1/layers/{layer}/query",
+        "/api/v1/layers/{layer}/change",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 33, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 41, "a new route needs its place in this list");
 }
 
 #[test]

@@ -5,5 +5,6 @@ pub mod areas;
 pub mod convert;
 pub mod grids;
 pub mod incidents;
+pub mod layers;
 pub mod org;
 pub mod views;

@@ -16,7 +16,7 @@ const JIANGYIN: &str = "/320200/320281/";
 fn feature(
     index: i64,
     x: f64,
-    props: serde_json::Value,
+    props: &serde_json::Value,
     area: f64,
     grids: &[(&str, f64)],
 ) -> NewFeature {
@@ -59,11 +59,10 @@ fn filter() -> FeatureFilter {
 pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
     seed_tree(s).await;
     let all = Scope::everything();
-    let xishan = s.scope_of(&super::code("320205")).await.unwrap();
     let split = feature(
         0,
         120.0,
-        json!({"di_lei": "0111", "ling_zu": "2"}),
+        &json!({"di_lei": "0111", "ling_zu": "2"}),
         1000.0,
         &[(VILLAGE_1, 600.0), (VILLAGE_2, 400.0)],
     );
@@ -71,7 +70,7 @@ pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
     let bamboo = feature(
         1,
         121.0,
-        json!({"di_lei": "0113"}),
+        &json!({"di_lei": "0113"}),
         500.0,
         &[(JIANGYIN, 500.0)],
     );
@@ -82,6 +81,13 @@ pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
     assert_eq!(done.features, 2);
     assert_eq!(s.layer_years("subcompartment").await.unwrap(), vec![2025]);
 
+    check_statistics(s).await;
+    check_scope_and_filters(s, split_id, done.id).await;
+    check_refusal_and_withdrawal(s, done.id).await;
+}
+
+async fn check_statistics(s: &SqlStore) {
+    let all = Scope::everything();
     // Statistics at every level, split features by their share.
     let stat = |rows: &[crate::LayerStat], dim: &str, value: &str| {
         rows.iter()
@@ -105,7 +111,11 @@ pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
     assert_eq!(stat(&city, "", ""), Some((1500.0, 100.0, 2)));
     assert_eq!(stat(&city, "land_class", "0113"), Some((500.0, 50.0, 1)));
     assert_eq!(stat(&city, "age_group", "2"), Some((1000.0, 50.0, 1)));
+}
 
+async fn check_scope_and_filters(s: &SqlStore, split_id: uuid::Uuid, import_id: uuid::Uuid) {
+    let all = Scope::everything();
+    let xishan = s.scope_of(&super::code("320205")).await.unwrap();
     // Scope: 锡山区 sees its feature and its statistics only.
     let r = s
         .layer_stats(&xishan, "subcompartment", 2025, "320281")
@@ -120,7 +130,7 @@ pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
     let (one, placement) = s.feature(&xishan, split_id).await.unwrap();
     assert_eq!(one.properties["di_lei"], json!("0111"));
     assert_eq!(placement.grids.len(), 2);
-    let r = s.feature(&xishan, done.id).await;
+    let r = s.feature(&xishan, import_id).await;
     assert!(matches!(r, Err(StoreError::NotFound { .. })));
 
     // Box and property filters.
@@ -153,9 +163,13 @@ pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
         ..filter()
     };
     assert_eq!(s.features(&all, &paged).await.unwrap().len(), 1);
+}
 
+async fn check_refusal_and_withdrawal(s: &SqlStore, import_id: uuid::Uuid) {
+    let all = Scope::everything();
+    let xishan = s.scope_of(&super::code("320205")).await.unwrap();
     // A scoped import with a feature outside the scope changes nothing.
-    let outside = feature(0, 121.0, json!({}), 10.0, &[(JIANGYIN, 10.0)]);
+    let outside = feature(0, 121.0, &json!({}), 10.0, &[(JIANGYIN, 10.0)]);
     let r = s
         .import_layer(&ctx(), &xishan, &import(vec![outside]))
         .await;
@@ -163,13 +177,13 @@ pub async fn layers_import_count_and_stay_in_scope(s: &SqlStore) {
     assert_eq!(s.feature_count(&all, &filter()).await.unwrap(), 2);
 
     // Withdrawal: only within scope; it takes the features and the statistics with it.
-    let r = s.withdraw_import(&ctx(), &xishan, done.id).await;
+    let r = s.withdraw_import(&ctx(), &xishan, import_id).await;
     assert!(matches!(r, Err(StoreError::NotFound { .. })));
     assert_eq!(
         s.layer_imports(&all, "subcompartment").await.unwrap().len(),
         1
     );
-    s.withdraw_import(&ctx(), &all, done.id).await.unwrap();
+    s.withdraw_import(&ctx(), &all, import_id).await.unwrap();
     assert_eq!(s.feature_count(&all, &filter()).await.unwrap(), 0);
     assert!(
         s.layer_stats(&all, "subcompartment", 2025, "320200")

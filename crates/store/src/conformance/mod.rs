@@ -84,9 +84,18 @@ fn date(s: &str) -> NaiveDate {
 }
 
 fn square(x: f64, y: f64) -> Shape {
-    // Not real WKB: the store keeps bytes as given; geometry is the geo crate's business.
+    // Little-endian ISO WKB of the 0.01° square at (x, y), written by hand: the store keeps
+    // bytes as given, and the layer import decodes these boundaries.
+    let mut wkb = vec![1];
+    wkb.extend(3_u32.to_le_bytes());
+    wkb.extend(1_u32.to_le_bytes());
+    wkb.extend(5_u32.to_le_bytes());
+    for (px, py) in [(x, y), (x + 0.01, y), (x + 0.01, y + 0.01), (x, y + 0.01), (x, y)] {
+        wkb.extend(px.to_le_bytes());
+        wkb.extend(py.to_le_bytes());
+    }
     Shape {
-        wkb: vec![1, 2, 3, x.to_bits().to_le_bytes()[0]],
+        wkb,
         bbox: [x, y, x + 0.01, y + 0.01],
         area_m2: 1_000_000.0,
     }

@@ -65,7 +65,7 @@ impl SqlStore {
 
     /// A condition that the bounding box of the row aliased `alias` meets the box bound to
     /// `$first … $first+3` (`min_x, min_y, max_x, max_y`), through the backend's spatial index:
-    /// SQLite's R*Tree, PostgreSQL's GiST on `box`. Only the `features` table has one.
+    /// SQLite's R*Tree, PostgreSQL's `GiST` on `box`. Only the `features` table has one.
     pub(crate) fn bbox_clause(&self, alias: &str, first: usize) -> String {
         let (x0, y0, x1, y1) = (first, first + 1, first + 2, first + 3);
         if self.backend == "sqlite" {
