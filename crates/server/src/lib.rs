@@ -10,6 +10,7 @@ mod error;
 pub mod jobs;
 mod openapi;
 mod state;
+mod tiles;
 mod web;
 
 use std::net::SocketAddr;

@@ -9,6 +9,7 @@ use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{admin, areas, grids, incidents, org, views};
 use crate::auth::routes as auth;
 use crate::state::AppState;
+use crate::tiles;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -65,6 +66,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layer_stats::stats))
         .routes(routes!(layer_stats::query))
         .routes(routes!(layer_stats::change))
+        .routes(routes!(tiles::tile))
+        .routes(routes!(tiles::tilejson))
         // Every request body above is small; GIS files (below) may be large and stream to disk.
         .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
         .routes(routes!(layers::imports, layers::upload))

@@ -37,6 +37,7 @@ async fn json_of(r: reqwest::Response) -> Value {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines, reason = "one story, from upload to withdrawal")]
 async fn upload_count_query_and_withdraw_within_scope() {
     let app = TestApp::start(&[
         ("admin", Role::Admin, "320200"),
@@ -306,4 +307,113 @@ async fn forest_land_change_between_two_survey_years() {
     )
     .await;
     assert_eq!(c["changes"], json!([]));
+}
+
+/// Decodes a tile with GDAL's MVT driver: the `fid`s of its features.
+fn decode_tile(bytes: &[u8], z: u8, x: u32, y: u32) -> Vec<String> {
+    use gdal::vector::LayerAccess;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join(format!("{z}/{x}"));
+    std::fs::create_dir_all(&path).expect("dirs");
+    let file = path.join(format!("{y}.pbf"));
+    std::fs::write(&file, bytes).expect("write");
+    let ds = gdal::Dataset::open(format!("MVT:{}", file.display())).expect("GDAL opens the tile");
+    let mut fids = Vec::new();
+    for mut layer in ds.layers() {
+        assert_eq!(layer.name(), "subcompartment");
+        for f in layer.features() {
+            let i = f.field_index("fid").expect("fid field");
+            fids.push(f.field_as_string(i).expect("read").expect("fid"));
+        }
+    }
+    fids
+}
+
+#[tokio::test]
+async fn vector_tiles_hold_what_the_scope_allows() {
+    let app = TestApp::start(&[
+        ("admin", Role::Admin, "320200"),
+        ("chief.jy", Role::Chief, "320281"),
+    ])
+    .await;
+    let admin = app.token("admin").await;
+    let chief = app.token("chief.jy").await;
+    let r = app
+        .get(&admin, "/tiles/subcompartment/14/13653/6711.mvt")
+        .await;
+    assert_eq!(r.status(), 204, "an empty layer has no tiles");
+    let r = upload(
+        &app,
+        &admin,
+        "filename=xb.geojson&year=2025",
+        subcompartments("0111"),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let fc = json_of(
+        app.get(&admin, "/api/v1/layers/subcompartment/features?di_lei=0111")
+            .await,
+    )
+    .await;
+    let xishan = fc["features"][0]["id"].as_str().expect("id").to_owned();
+
+    // One z12 tile holds both features; the chief of 江阴 gets only 江阴's.
+    let t = linzhang_geo::tile::tile_of(120.04, 31.505, 12);
+    let path = format!("/tiles/subcompartment/{}/{}/{}.mvt", t.z, t.x, t.y);
+    let r = app.get(&admin, &path).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.mapbox-vector-tile"
+    );
+    let etag = r.headers()["etag"].to_str().expect("etag").to_owned();
+    let bytes = r.bytes().await.expect("bytes");
+    let mut fids = decode_tile(&bytes, t.z, t.x, t.y);
+    fids.sort();
+    assert_eq!(fids.len(), 2);
+    assert!(fids.contains(&xishan));
+    let bytes = app.get(&chief, &path).await.bytes().await.expect("bytes");
+    let fids = decode_tile(&bytes, t.z, t.x, t.y);
+    assert_eq!(fids.len(), 1);
+    assert!(!fids.contains(&xishan), "nothing outside the chief's grids");
+
+    // Caching and bad tiles.
+    let r = reqwest::Client::new()
+        .get(app.url(&path))
+        .bearer_auth(&admin)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 304);
+    let far = linzhang_geo::tile::tile_of(100.0, 20.0, 12);
+    let bytes = app
+        .get(
+            &admin,
+            &format!("/tiles/subcompartment/12/{}/{}.mvt", far.x, far.y),
+        )
+        .await
+        .bytes()
+        .await
+        .expect("bytes");
+    assert!(bytes.is_empty(), "no features far away");
+    let r = app.get(&admin, "/tiles/subcompartment/3/9/1.mvt").await;
+    assert_eq!(code(r).await, "bad_tile");
+    let r = app.get(&admin, "/tiles/nowhere/3/1/1.mvt").await;
+    assert_eq!(r.status(), 404);
+
+    let tj = json_of(app.get(&admin, "/tiles/subcompartment.json").await).await;
+    assert_eq!(tj["tilejson"], "3.0.0");
+    let url = tj["tiles"][0].as_str().expect("url");
+    assert!(
+        url.ends_with("/tiles/subcompartment/{z}/{x}/{y}.mvt?year=2025"),
+        "{url}"
+    );
+    assert_eq!(tj["vector_layers"][0]["id"], "subcompartment");
+    let r = reqwest::Client::new()
+        .get(app.url("/tiles/subcompartment.json"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 401, "tiles need a login");
 }

@@ -61,10 +61,12 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/layers/{layer}/stats",
         "/api/v1/layers/{layer}/query",
         "/api/v1/layers/{layer}/change",
+        "/tiles/{layer}/{z}/{x}/{y}",
+        "/tiles/{file}",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 41, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 43, "a new route needs its place in this list");
 }
 
 #[test]
