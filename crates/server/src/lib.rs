@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod error;
 pub mod jobs;
+mod ogc;
 mod openapi;
 mod state;
 mod tiles;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     let (api, spec) = openapi::api_router().split_for_parts();
     Router::new()
         .merge(api)
+        .merge(ogc::router())
         // Serves the document at /api/openapi.json and the interactive docs that read it.
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
         .fallback(web::serve)
