@@ -66,6 +66,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layer_stats::stats))
         .routes(routes!(layer_stats::query))
         .routes(routes!(layer_stats::change))
+        .routes(routes!(layers::export::export))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::tilejson))
         // Every request body above is small; GIS files (below) may be large and stream to disk.

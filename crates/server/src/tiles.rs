@@ -70,6 +70,7 @@ pub async fn tile(
         properties: vec![],
         limit: MAX_TILE_FEATURES + 1,
         offset: 0,
+        after: None,
     };
     let features = state.store.features(&caller.scope, &filter).await?;
     if features.len() > usize::try_from(MAX_TILE_FEATURES).unwrap_or(usize::MAX) {

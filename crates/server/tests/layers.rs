@@ -37,7 +37,10 @@ async fn json_of(r: reqwest::Response) -> Value {
 }
 
 #[tokio::test]
-#[allow(clippy::too_many_lines, reason = "one story, from upload to withdrawal")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one story, from upload to withdrawal"
+)]
 async fn upload_count_query_and_withdraw_within_scope() {
     let app = TestApp::start(&[
         ("admin", Role::Admin, "320200"),
@@ -416,4 +419,106 @@ async fn vector_tiles_hold_what_the_scope_allows() {
         .await
         .expect("send");
     assert_eq!(r.status(), 401, "tiles need a login");
+}
+
+/// Reads an exported file back through GDAL: the attribute rows.
+fn read_back(bytes: &[u8], name: &str) -> Vec<Vec<(String, Value)>> {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let mut rows = Vec::new();
+    let opts = linzhang_geo::gis::ReadOptions {
+        source_srs: name.ends_with(".xlsx").then(|| "EPSG:4490".into()),
+        ..Default::default()
+    };
+    linzhang_geo::gis::read_features(&path, &opts, |f| {
+        rows.push(f.attributes);
+        std::ops::ControlFlow::Continue(())
+    })
+    .expect("GDAL reads the export");
+    rows
+}
+
+#[tokio::test]
+async fn exports_in_every_format_within_scope() {
+    let app = TestApp::start(&[
+        ("admin", Role::Admin, "320200"),
+        ("chief.jy", Role::Chief, "320281"),
+    ])
+    .await;
+    let admin = app.token("admin").await;
+    let chief = app.token("chief.jy").await;
+    let r = upload(
+        &app,
+        &admin,
+        "filename=xb.geojson&year=2025",
+        subcompartments("0111"),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    for (format, file) in [
+        ("gpkg", "x.gpkg"),
+        ("shp", "x.shp.zip"),
+        ("geojson", "x.geojson"),
+        ("xlsx", "x.xlsx"),
+    ] {
+        let r = app
+            .get(
+                &admin,
+                &format!("/api/v1/layers/subcompartment/export?format={format}"),
+            )
+            .await;
+        assert_eq!(r.status(), 200, "{format}");
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .to_owned();
+        assert!(
+            disposition.contains("subcompartment_2025."),
+            "{disposition}"
+        );
+        let rows = read_back(&r.bytes().await.expect("bytes"), file);
+        assert_eq!(rows.len(), 2, "{format}");
+        let has = |k: &str, v: &Value| {
+            rows.iter()
+                .any(|row| row.iter().any(|(n, x)| n == k && x == v))
+        };
+        if format == "xlsx" {
+            assert!(has("地类名称", &json!("乔木林地")), "{rows:?}");
+        } else {
+            assert!(has("di_lei", &json!("0113")), "{format}: {rows:?}");
+        }
+    }
+    // The chief's export, and one limited to a grid, hold one feature each.
+    let r = app
+        .get(
+            &chief,
+            "/api/v1/layers/subcompartment/export?format=geojson",
+        )
+        .await;
+    assert_eq!(
+        read_back(&r.bytes().await.expect("bytes"), "c.geojson").len(),
+        1
+    );
+    let r = app
+        .get(
+            &admin,
+            "/api/v1/layers/subcompartment/export?format=gpkg&grid=320205001",
+        )
+        .await;
+    assert_eq!(
+        read_back(&r.bytes().await.expect("bytes"), "g.gpkg").len(),
+        1
+    );
+    let r = app
+        .get(
+            &chief,
+            "/api/v1/layers/subcompartment/export?format=gpkg&grid=320205001",
+        )
+        .await;
+    assert_eq!(r.status(), 404, "another grid's export");
+    let r = app
+        .get(&admin, "/api/v1/layers/subcompartment/export?format=dwg")
+        .await;
+    assert_eq!(code(r).await, "bad_format");
 }

@@ -73,15 +73,9 @@ pub struct FeatureFilter {
     pub properties: Vec<(String, String)>,
     pub limit: i64,
     pub offset: i64,
-}
-
-/// Where a feature lies, with the names of the grids and areas.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct FeaturePlace {
-    pub grid_code: String,
-    pub grid_path: String,
-    pub area_codes: Vec<(String, f64)>,
-    pub overlap_m2: f64,
+    /// Only features whose id sorts after this one: paging through a whole layer without the
+    /// cost of large offsets (features are listed in id order, which is import order).
+    pub after: Option<Uuid>,
 }
 
 /// One statistics row of a grid or area (see `linzhang_domain::layer::StatRow`).

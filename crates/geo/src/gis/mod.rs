@@ -17,3 +17,10 @@ pub struct SourceFeature {
 mod read;
 
 pub use read::{ReadError, ReadOptions, SourceInfo, read_features};
+
+mod write;
+
+pub use write::{
+    ExportFeature, ExportField, ExportFieldKind, ExportFormat, ExportGeometry, WriteError,
+    write_features,
+};

@@ -157,6 +157,23 @@ async fn check_scope_and_filters(s: &SqlStore, split_id: uuid::Uuid, import_id: 
         s.features(&all, &unknown).await,
         Err(StoreError::Rejected(_))
     ));
+    let first = s
+        .features(
+            &all,
+            &FeatureFilter {
+                limit: 1,
+                ..filter()
+            },
+        )
+        .await
+        .unwrap();
+    let rest = FeatureFilter {
+        after: Some(first[0].id),
+        ..filter()
+    };
+    let rest = s.features(&all, &rest).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert!(rest[0].id > first[0].id);
     let paged = FeatureFilter {
         limit: 1,
         offset: 1,

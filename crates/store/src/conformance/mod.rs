@@ -90,7 +90,13 @@ fn square(x: f64, y: f64) -> Shape {
     wkb.extend(3_u32.to_le_bytes());
     wkb.extend(1_u32.to_le_bytes());
     wkb.extend(5_u32.to_le_bytes());
-    for (px, py) in [(x, y), (x + 0.01, y), (x + 0.01, y + 0.01), (x, y + 0.01), (x, y)] {
+    for (px, py) in [
+        (x, y),
+        (x + 0.01, y),
+        (x + 0.01, y + 0.01),
+        (x, y + 0.01),
+        (x, y),
+    ] {
         wkb.extend(px.to_le_bytes());
         wkb.extend(py.to_le_bytes());
     }

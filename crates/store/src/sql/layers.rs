@@ -470,6 +470,11 @@ fn clause(db: &SqlStore, scope: &Scope, filter: &FeatureFilter) -> StoreResult<C
         );
     }
     texts.extend(filter.properties.iter().map(|(_, v)| v.clone()));
+    if let Some(after) = filter.after {
+        n += 1;
+        let _ = write!(sql, " AND f.id > ${n}");
+        texts.push(after.to_string());
+    }
     let mut numbers = Vec::new();
     if let Some(b) = filter.bbox {
         let _ = write!(sql, " AND {}", db.bbox_clause("f", n + 1));
@@ -482,7 +487,7 @@ fn clause(db: &SqlStore, scope: &Scope, filter: &FeatureFilter) -> StoreResult<C
     })
 }
 
-/// Features of a layer and year in the caller's scope, in storage order.
+/// Features of a layer and year in the caller's scope, in id (import) order.
 pub async fn features(
     db: &SqlStore,
     scope: &Scope,
@@ -491,7 +496,7 @@ pub async fn features(
     let c = clause(db, scope, filter)?;
     let sql = format!(
         "SELECT f.id, f.layer, f.year, f.geometry, f.area_m2, f.volume_m3, f.properties \
-         FROM features f WHERE {} ORDER BY f.layer, f.year, f.source_index, f.id LIMIT {} OFFSET {}",
+         FROM features f WHERE {} ORDER BY f.id LIMIT {} OFFSET {}",
         c.sql,
         filter.limit.max(0),
         filter.offset.max(0)

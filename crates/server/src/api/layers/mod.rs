@@ -1,5 +1,6 @@
 //! The one map's layers: catalogue, imports (upload and withdraw), features as GeoJSON.
 
+pub mod export;
 pub mod stats;
 pub mod views;
 
@@ -371,6 +372,7 @@ pub async fn features(
         properties: property_filters(l, &all),
         limit: q.limit.unwrap_or(100).clamp(0, 10_000),
         offset: q.offset.unwrap_or(0).max(0),
+        after: None,
     };
     let list = state.store.features(&caller.scope, &filter).await?;
     let matched = state.store.feature_count(&caller.scope, &filter).await?;

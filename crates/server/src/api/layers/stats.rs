@@ -235,6 +235,7 @@ async fn candidates(
         properties,
         limit: MAX_FEATURES + 1,
         offset: 0,
+        after: None,
     };
     let list = state.store.features(scope, &filter).await?;
     if list.len() > usize::try_from(MAX_FEATURES).unwrap_or(usize::MAX) {
