@@ -428,7 +428,10 @@ fn read_back(bytes: &[u8], name: &str) -> Vec<Vec<(String, Value)>> {
     std::fs::write(&path, bytes).expect("write");
     let mut rows = Vec::new();
     let opts = linzhang_geo::gis::ReadOptions {
-        source_srs: name.ends_with(".xlsx").then(|| "EPSG:4490".into()),
+        source_srs: std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+            .then(|| "EPSG:4490".into()),
         ..Default::default()
     };
     linzhang_geo::gis::read_features(&path, &opts, |f| {
