@@ -13,9 +13,12 @@ use linzhang_store::{Store, WriteCtx};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The layer to import into (subcompartment, public_welfare_forest, wetland, nature_reserve,
-    /// forest_right, afforestation, ancient_tree, fire_facility, road, water, place_name).
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "The layer to import into: subcompartment, public_welfare_forest, wetland, \
+                nature_reserve, forest_right, afforestation, ancient_tree, fire_facility, road, \
+                water or place_name"
+    )]
     layer: String,
     /// The survey year; this year by default.
     #[arg(long)]
@@ -26,7 +29,7 @@ pub struct ImportArgs {
     /// The attribute encoding of a Shapefile without a .cpg, e.g. CP936.
     #[arg(long)]
     encoding: Option<String>,
-    /// Remove the GCJ-02 offset (data traced on Amap or taken from DataV).
+    /// Remove the GCJ-02 offset (data traced on Amap, or boundaries from Aliyun DataV).
     #[arg(long)]
     gcj02: bool,
     /// The layer of a multi-layer source (GeoPackage, FileGDB).

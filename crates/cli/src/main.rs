@@ -36,6 +36,9 @@ enum Command {
         /// Seed of the generator; the same seed gives the same city.
         #[arg(long, default_value_t = 2021)]
         seed: u64,
+        /// Sub-compartments to generate per survey year (0: no map layers).
+        #[arg(long, default_value_t = 30_000)]
+        subcompartments: usize,
     },
     /// Import a GIS file into a layer: every feature or none (exit 1 lists the refused ones).
     Import(import::ImportArgs),
@@ -116,7 +119,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(&config, clock).await,
-        Command::Demo { seed } => demo(&config, clock.as_ref(), seed).await,
+        Command::Demo {
+            seed,
+            subcompartments,
+        } => demo(&config, clock.as_ref(), seed, subcompartments).await,
         Command::Import(args) => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = import::run(&store, clock.as_ref(), args).await;
@@ -152,10 +158,16 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn demo(config: &Config, clock: &dyn Clock, seed: u64) -> anyhow::Result<()> {
+async fn demo(
+    config: &Config,
+    clock: &dyn Clock,
+    seed: u64,
+    subcompartments: usize,
+) -> anyhow::Result<()> {
     let store = open_store(config, clock).await?;
     let opts = linzhang_demo::DemoOptions {
         seed,
+        subcompartments,
         ..linzhang_demo::DemoOptions::default()
     };
     let hash = |p: &str| linzhang_server::password::hash(p).map_err(|e| anyhow::anyhow!("{e}"));
@@ -172,8 +184,14 @@ async fn demo(config: &Config, clock: &dyn Clock, seed: u64) -> anyhow::Result<(
         writeln!(
             text,
             "Loaded the Wuxi demo (town and village boundaries, villages, people and areas are generated): \
-             {city} city, {county} counties, {town} towns, {village} villages, {} people, {} posts, {} staff, {} areas.",
-            summary.people, summary.posts, summary.staff, summary.areas
+             {city} city, {county} counties, {town} towns, {village} villages, {} people, {} posts, {} staff, {} areas, \
+             {} map features (sub-compartments of {:?}, ancient trees, reserves, wetlands, fire facilities).",
+            summary.people,
+            summary.posts,
+            summary.staff,
+            summary.areas,
+            summary.features,
+            linzhang_demo::SURVEY_YEARS
         )?;
     }
     writeln!(text, "Demo logins (password {}):", opts.password)?;

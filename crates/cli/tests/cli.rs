@@ -80,7 +80,7 @@ fn demo_then_accounts_from_the_command_line() {
         text(&out.stderr)
     );
 
-    let out = linzhang(&db, &["demo"], None);
+    let out = linzhang(&db, &["demo", "--subcompartments", "300"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
     assert!(shown.contains("88 towns"), "{shown}");

@@ -11,6 +11,8 @@
 //! and the time of writing differ.
 
 mod data;
+pub mod forest;
+mod layers;
 mod names;
 mod plan;
 
@@ -21,6 +23,7 @@ use linzhang_domain::{GridCode, PostKind, Role, Scope, StaffKind};
 use linzhang_store::{NewPerson, NewStaff, NewUser, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
+pub use layers::SURVEY_YEARS;
 pub use plan::HANDOVER;
 
 /// How to generate the demo city.
@@ -33,6 +36,8 @@ pub struct DemoOptions {
     /// The day every post and staff member starts (the first town chiefs hand over on
     /// [`HANDOVER`], or a year after this day when it is later).
     pub start_date: NaiveDate,
+    /// Sub-compartments to generate per survey year (0: no map layers at all).
+    pub subcompartments: usize,
 }
 
 /// The day Wuxi's work plan took effect, when the demo's terms begin.
@@ -47,6 +52,7 @@ impl Default for DemoOptions {
             seed: 2021,
             password: "Linzhang@2026".to_owned(),
             start_date: START_DATE,
+            subcompartments: 30_000,
         }
     }
 }
@@ -71,6 +77,8 @@ pub struct DemoSummary {
     pub posts: usize,
     pub staff: usize,
     pub areas: usize,
+    /// Features stored in the map layers (both survey years).
+    pub features: usize,
     /// The demo accounts that exist, in a fixed order.
     pub logins: Vec<DemoLogin>,
 }
@@ -122,6 +130,7 @@ pub async fn load(
                 posts: 0,
                 staff: 0,
                 areas: 0,
+                features: 0,
                 logins: logins(store).await?,
             });
         }
@@ -191,6 +200,7 @@ pub async fn load(
     }
 
     create_accounts(store, &ctx, opts, hash).await?;
+    let features = layers::load(store, &ctx, &plan, opts.seed, opts.subcompartments).await?;
 
     Ok(DemoSummary {
         already_loaded: false,
@@ -199,6 +209,7 @@ pub async fn load(
         posts: plan.posts.len(),
         staff: plan.staff.len(),
         areas: plan.areas.len(),
+        features,
         logins: logins(store).await?,
     })
 }

@@ -104,14 +104,64 @@ async fn newest_audit(store: &dyn Store) -> Option<uuid::Uuid> {
 
 #[tokio::test]
 async fn the_demo_city_is_complete_and_loads_once() {
-    let opts = DemoOptions::default();
+    let opts = DemoOptions {
+        subcompartments: 1_000,
+        ..DemoOptions::default()
+    };
     let (store, _dir, summary) = load_fresh(&opts).await;
     assert!(!summary.already_loaded);
+    check_layers(&store, &summary).await;
     let grids = check_grids(&store, &summary).await;
     check_posts(&store).await;
     check_villages(&store, &grids).await;
     check_logins(&store, &summary).await;
     check_second_load(&store, &opts, &summary).await;
+}
+
+/// Both survey years of sub-compartments and the other layers are there, counted at every
+/// level, with a forest cover like Wuxi's.
+async fn check_layers(store: &SqlStore, summary: &DemoSummary) {
+    let all = Scope::everything();
+    assert!(summary.features > 2_000, "{} features", summary.features);
+    assert_eq!(
+        store.layer_years("subcompartment").await.expect("years"),
+        linzhang_demo::SURVEY_YEARS.to_vec()
+    );
+    for layer in ["ancient_tree", "nature_reserve", "wetland", "fire_facility"] {
+        assert_eq!(
+            store.layer_years(layer).await.expect("years"),
+            vec![2025],
+            "{layer}"
+        );
+    }
+    let city = store
+        .layer_stats(&all, "subcompartment", 2025, "320200")
+        .await
+        .expect("stats");
+    let forest: f64 = city
+        .iter()
+        .filter(|r| {
+            r.dimension == "land_class" && linzhang_domain::layer::counts_as_forest_cover(&r.value)
+        })
+        .map(|r| r.area_m2)
+        .sum();
+    let land = store
+        .grid(&all, &code("320200"))
+        .await
+        .expect("city")
+        .area_m2
+        .expect("area");
+    let cover = forest / land;
+    assert!((0.15..0.35).contains(&cover), "forest cover {cover}");
+    let yixing = store
+        .layer_stats(&all, "subcompartment", 2025, "320282")
+        .await
+        .expect("stats");
+    assert!(
+        yixing
+            .iter()
+            .any(|r| r.dimension == "dominant_species" && r.value == "毛竹")
+    );
 }
 
 async fn check_grids(store: &SqlStore, summary: &DemoSummary) -> Vec<Grid> {
@@ -311,7 +361,11 @@ async fn check_second_load(store: &SqlStore, opts: &DemoOptions, summary: &DemoS
 // The three loads run side by side: each waits mostly on its own database's fsyncs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 3)]
 async fn the_same_seed_gives_the_same_city() {
-    let opts = DemoOptions::default();
+    // The map layers' determinism is the forest generator's own test.
+    let opts = DemoOptions {
+        subcompartments: 0,
+        ..DemoOptions::default()
+    };
     let next = DemoOptions {
         seed: opts.seed + 1,
         ..opts.clone()
