@@ -40,6 +40,17 @@ enum Command {
         #[arg(long, default_value_t = 30_000)]
         subcompartments: usize,
     },
+    /// Write the demo's generated sub-compartments to a GIS file (.gpkg, .shp.zip or .geojson),
+    /// to try imports or to benchmark them.
+    Sample {
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+        #[arg(long, default_value_t = 30_000)]
+        subcompartments: usize,
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+        out: std::path::PathBuf,
+    },
     /// Import a GIS file into a layer: every feature or none (exit 1 lists the refused ones).
     Import(import::ImportArgs),
     /// Manage accounts.
@@ -123,6 +134,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             subcompartments,
         } => demo(&config, clock.as_ref(), seed, subcompartments).await,
+        Command::Sample {
+            seed,
+            subcompartments,
+            year,
+            out: path,
+        } => {
+            let opts = linzhang_demo::DemoOptions {
+                seed,
+                subcompartments,
+                ..linzhang_demo::DemoOptions::default()
+            };
+            let n = linzhang_demo::write_subcompartments(&path, &opts, year)?;
+            out(&format!(
+                "wrote {n} sub-compartments to {}\n",
+                path.display()
+            ))
+        }
         Command::Import(args) => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = import::run(&store, clock.as_ref(), args).await;

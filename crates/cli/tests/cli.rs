@@ -50,7 +50,7 @@ fn config_shows_the_effective_settings_without_secrets() {
 #[test]
 fn every_subcommand_has_help() {
     for sub in [
-        "serve", "migrate", "demo", "import", "user", "config", "openapi",
+        "serve", "migrate", "demo", "sample", "import", "user", "config", "openapi",
     ] {
         let out = linzhang("sqlite://unused.db", &[sub, "--help"], None);
         assert!(out.status.success(), "{sub} --help");
@@ -193,6 +193,33 @@ fn import_from_the_command_line(db: &str, dir: &std::path::Path) {
     assert!(
         err.contains("broken.geojson: feature 1:"),
         "file and index: {err}"
+    );
+
+    // A sample GeoPackage of the demo's sub-compartments imports whole.
+    let gpkg = dir.join("xb.gpkg");
+    let out = linzhang(
+        db,
+        &["sample", "--subcompartments", "200", &path(&gpkg)],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = linzhang(
+        db,
+        &[
+            "import",
+            "--layer",
+            "subcompartment",
+            "--year",
+            "2023",
+            &path(&gpkg),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("imported 200 features from"),
+        "{}",
+        text(&out.stdout)
     );
 
     let out = linzhang(db, &["import", "--layer", "moon_rocks", &path(&good)], None);

@@ -25,25 +25,8 @@ pub async fn load(
     if subcompartments == 0 {
         return Ok(0);
     }
-    let owned = plan
-        .grids
-        .iter()
-        .filter(|g| g.code.as_str().len() == 12)
-        .filter_map(|g| {
-            let mp = linzhang_geo::from_wkb(&g.boundary.as_ref()?.wkb).ok()?;
-            let code = g.code.as_str().to_owned();
-            Some((code.clone(), g.name.clone(), code[..6].to_owned(), mp))
-        })
-        .collect::<Vec<_>>();
-    let villages: Vec<VillageShape<'_>> = owned
-        .iter()
-        .map(|(code, name, county, boundary)| VillageShape {
-            code,
-            name,
-            county,
-            boundary,
-        })
-        .collect();
+    let owned = villages(plan);
+    let villages = shapes(&owned);
     let mut stored = 0;
     for year in SURVEY_YEARS {
         let data = generate(
@@ -89,4 +72,98 @@ async fn import(
         );
     }
     usize::try_from(report.accepted).context("feature count")
+}
+
+/// Writes the demo's sub-compartments for `year` to a GIS file (format by extension:
+/// `.gpkg`, `.shp.zip`, `.geojson`), with the columns real datasets have: for trying imports
+/// and for benchmarks. Answers how many were written.
+pub fn write_subcompartments(
+    path: &std::path::Path,
+    opts: &crate::DemoOptions,
+    year: i32,
+) -> anyhow::Result<u64> {
+    use linzhang_geo::gis::{
+        ExportFeature, ExportField, ExportFieldKind, ExportFormat, ExportGeometry, write_features,
+    };
+    let plan = crate::plan::build(opts).context("cannot plan the demo city")?;
+    let owned = villages(&plan);
+    let shapes = shapes(&owned);
+    let data = generate(
+        &shapes,
+        &ForestOptions {
+            seed: opts.seed,
+            subcompartments: opts.subcompartments,
+            survey_year: year,
+        },
+    );
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let format = [
+        ExportFormat::GeoPackage,
+        ExportFormat::Shapefile,
+        ExportFormat::GeoJson,
+    ]
+    .into_iter()
+    .find(|f| name.ends_with(&format!(".{}", f.extension())))
+    .context("the file name must end in .gpkg, .shp.zip or .geojson")?;
+    let Some(first) = data.subcompartments.first() else {
+        anyhow::bail!("no sub-compartments were generated");
+    };
+    let fields: Vec<ExportField> = first
+        .attributes
+        .iter()
+        .map(|(k, v)| ExportField {
+            name: k.clone(),
+            kind: match v {
+                serde_json::Value::Number(n) if n.is_i64() => ExportFieldKind::Integer,
+                serde_json::Value::Number(_) => ExportFieldKind::Real,
+                _ => ExportFieldKind::Text,
+            },
+        })
+        .collect();
+    let rows = data.subcompartments.into_iter().filter_map(|f| {
+        let wkb = linzhang_geo::geometry_to_wkb(&f.geometry.ok()?);
+        Some(ExportFeature {
+            wkb,
+            values: f.attributes.into_iter().map(|(_, v)| v).collect(),
+        })
+    });
+    write_features(
+        path,
+        format,
+        "xiaoban",
+        ExportGeometry::Polygon,
+        &fields,
+        rows,
+    )
+    .map_err(anyhow::Error::from)
+}
+
+type OwnedVillage = (String, String, String, linzhang_geo::geo::MultiPolygon<f64>);
+
+fn villages(plan: &Plan) -> Vec<OwnedVillage> {
+    plan.grids
+        .iter()
+        .filter(|g| g.code.as_str().len() == 12)
+        .filter_map(|g| {
+            let mp = linzhang_geo::from_wkb(&g.boundary.as_ref()?.wkb).ok()?;
+            let code = g.code.as_str().to_owned();
+            Some((code.clone(), g.name.clone(), code[..6].to_owned(), mp))
+        })
+        .collect()
+}
+
+fn shapes(owned: &[OwnedVillage]) -> Vec<VillageShape<'_>> {
+    owned
+        .iter()
+        .map(|(code, name, county, boundary)| VillageShape {
+            code,
+            name,
+            county,
+            boundary,
+        })
+        .collect()
 }

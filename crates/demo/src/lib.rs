@@ -23,7 +23,7 @@ use linzhang_domain::{GridCode, PostKind, Role, Scope, StaffKind};
 use linzhang_store::{NewPerson, NewStaff, NewUser, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
-pub use layers::SURVEY_YEARS;
+pub use layers::{SURVEY_YEARS, write_subcompartments};
 pub use plan::HANDOVER;
 
 /// How to generate the demo city.
