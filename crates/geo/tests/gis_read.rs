@@ -203,3 +203,28 @@ fn gcj02_correction_moves_features_back_and_missing_srs_is_refused() {
     assert_eq!(points.len(), 1);
     assert!(matches!(points[0].geometry, Ok(Geometry::Point(_))));
 }
+
+#[test]
+fn a_number_missing_from_a_feature_reads_as_null_not_zero() {
+    let dir = temp_dir("unset");
+    let path = dir.join("gaps.geojson");
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"MEI_GQ_XJ": 80.5, "LING_ZU": 3},
+         "geometry": {"type": "Point", "coordinates": [119.7, 31.2]}},
+        {"type": "Feature", "properties": {"MEI_GQ_XJ": 0.0},
+         "geometry": {"type": "Point", "coordinates": [119.7, 31.2]}}
+    ]});
+    std::fs::write(&path, fc.to_string()).expect("write");
+    let (_, features) = read_all(&path, &ReadOptions::default());
+    assert_eq!(attr(&features[0], "MEI_GQ_XJ"), &json!(80.5));
+    assert_eq!(
+        attr(&features[1], "MEI_GQ_XJ"),
+        &json!(0.0),
+        "a real zero stays"
+    );
+    assert_eq!(
+        attr(&features[1], "LING_ZU"),
+        &serde_json::Value::Null,
+        "absent is null"
+    );
+}

@@ -111,7 +111,10 @@ fn rel_diff(a: f64, b: f64) -> f64 {
 
 /// Encodes the same scene in the tile around Wuxi at zoom `z`, decodes it with GDAL and
 /// checks what comes back.
-#[allow(clippy::too_many_lines, reason = "one round trip, checked feature by feature")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one round trip, checked feature by feature"
+)]
 fn round_trip(z: u8) {
     let tile = tile_of(120.3, 31.5, z);
     let inside = Geometry::Polygon(Polygon::new(rect(tile, 0.2, 0.2, 0.4, 0.35), vec![]));

@@ -82,6 +82,7 @@ pub fn read_features(
     let layer_name = layer.name();
 
     let (transform, srs) = to_cgcs2000(&layer, opts, &shown)?;
+    let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
     let mut count = 0u64;
     for (index, feature) in (0u64..).zip(layer.features()) {
         count += 1;
@@ -100,9 +101,10 @@ pub fn read_features(
                     }
                 }),
         };
-        let attributes = feature
-            .fields()
-            .map(|(name, value)| (name, value.map_or(Value::Null, to_json)))
+        let attributes = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), attribute(&feature, i)))
             .collect();
         let flow = each(SourceFeature {
             index,
@@ -247,6 +249,16 @@ fn describe(srs: &SpatialRef) -> String {
         (Some(name), Ok(code)) => format!("{name}:{code}"),
         _ => srs.to_wkt().unwrap_or_else(|_| "unknown".into()),
     }
+}
+
+/// A field's value; `null` when it is null or was never set. (GDAL reads an unset numeric
+/// field as 0, but gives an empty text for it, which a set number never has.)
+fn attribute(feature: &gdal::vector::Feature<'_>, i: usize) -> Value {
+    let text = feature.field_as_string(i).ok().flatten();
+    if text.as_deref().is_none_or(str::is_empty) {
+        return Value::Null;
+    }
+    feature.field(i).ok().flatten().map_or(Value::Null, to_json)
 }
 
 fn to_json(value: FieldValue) -> Value {
