@@ -1,4 +1,7 @@
-//! The raster side of linzhang: images the platform draws. Today that is the QR code of a
-//! responsibility area (一林一码); imagery tiles, spectral indices and change detection follow.
+//! The raster side of linzhang: the QR code of a responsibility area (一林一码), spectral
+//! indices and change detection on satellite scenes (D1), and smoke and fire detection in
+//! camera frames (D2).
 
+pub mod change;
+pub mod fire;
 pub mod qr;

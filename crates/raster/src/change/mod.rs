@@ -1,0 +1,1 @@
+//! Spectral indices and change detection (D1): being written.

@@ -1,0 +1,1 @@
+//! Smoke and fire detection in camera frames (D2): being written.
