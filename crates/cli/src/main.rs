@@ -51,6 +51,9 @@ enum Command {
         year: i32,
         out: std::path::PathBuf,
     },
+    /// Import a NASA FIRMS active-fire CSV (MODIS or VIIRS): detections in the city are kept
+    /// once; those on or near forest land raise fire incidents.
+    Hotspots { file: std::path::PathBuf },
     /// Import a GIS file into a layer: every feature or none (exit 1 lists the refused ones).
     Import(import::ImportArgs),
     /// Manage accounts.
@@ -151,6 +154,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 path.display()
             ))
         }
+        Command::Hotspots { file } => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            let result = hotspots(&store, clock.as_ref(), &file).await;
+            store.close().await;
+            out(&result?)
+        }
         Command::Import(args) => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = import::run(&store, clock.as_ref(), args).await;
@@ -234,4 +243,36 @@ async fn demo(
         )?;
     }
     out(&text)
+}
+
+async fn hotspots(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    path: &std::path::Path,
+) -> anyhow::Result<String> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let (rows, bad) = linzhang_ingest::parse_firms(file);
+    let mut text = String::new();
+    for (line, reason) in &bad {
+        writeln!(text, "{}:{line}: {reason}", path.display())?;
+    }
+    if rows.is_empty() && !bad.is_empty() {
+        anyhow::bail!("{text}no row of {} could be read", path.display());
+    }
+    let r = linzhang_ingest::import_hotspots(store, clock.now(), rows).await?;
+    writeln!(
+        text,
+        "{}: {} detections read, {} outside the city, {} seen before, {} stored ({} on or near forest land); \
+         {} fire incidents raised, {} detections joined an open one",
+        path.display(),
+        r.read,
+        r.outside,
+        r.duplicates,
+        r.stored,
+        r.near_forest,
+        r.incidents_raised,
+        r.incidents_joined
+    )?;
+    Ok(text)
 }

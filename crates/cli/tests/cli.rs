@@ -50,7 +50,7 @@ fn config_shows_the_effective_settings_without_secrets() {
 #[test]
 fn every_subcommand_has_help() {
     for sub in [
-        "serve", "migrate", "demo", "sample", "import", "user", "config", "openapi",
+        "serve", "migrate", "demo", "sample", "import", "hotspots", "user", "config", "openapi",
     ] {
         let out = linzhang("sqlite://unused.db", &[sub, "--help"], None);
         assert!(out.status.success(), "{sub} --help");
@@ -222,7 +222,34 @@ fn import_from_the_command_line(db: &str, dir: &std::path::Path) {
         text(&out.stdout)
     );
 
+    hotspots_from_the_command_line(db, &good);
+
     let out = linzhang(db, &["import", "--layer", "moon_rocks", &path(&good)], None);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("unknown layer moon_rocks"));
+}
+
+/// The real FIRMS sample reads whole (nothing of it lies in Wuxi); a file of something else
+/// fails with its name and line.
+fn hotspots_from_the_command_line(db: &str, good: &std::path::Path) {
+    let path = |p: &std::path::Path| p.to_str().expect("utf8").to_owned();
+
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/firms/MODIS_C6_1_Global_24h_2023-08-01.csv"
+    );
+    let out = linzhang(db, &["hotspots", sample], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("36555 detections read"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = linzhang(db, &["hotspots", &path(good)], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("trees.geojson:2:"),
+        "file and line: {}",
+        text(&out.stderr)
+    );
 }

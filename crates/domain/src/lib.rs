@@ -10,6 +10,7 @@ pub mod audit;
 pub mod clock;
 pub mod codes;
 pub mod grid;
+pub mod hotspot;
 pub mod ids;
 pub mod incident;
 pub mod layer;

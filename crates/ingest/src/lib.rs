@@ -8,6 +8,7 @@
 //! reason; otherwise the store writes the whole import in one transaction.
 
 mod analysis;
+mod hotspots;
 mod place;
 mod prepare;
 
@@ -21,6 +22,7 @@ use serde::Serialize;
 pub use analysis::{
     ChangeReport, ForestChange, Overlay, QUERY, buffer_m, forest_change, is_forest_land, overlay,
 };
+pub use hotspots::{HotspotReport, import_hotspots, parse_firms};
 pub use place::Placer;
 pub use prepare::{FeatureWarning, Prepared, Preparer, Rejection};
 

@@ -62,12 +62,14 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/layers/{layer}/query",
         "/api/v1/layers/{layer}/change",
         "/api/v1/layers/{layer}/export",
+        "/api/v1/hotspots",
+        "/api/v1/hotspots/imports",
         "/tiles/{layer}/{z}/{x}/{y}",
         "/tiles/{file}",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 44, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 46, "a new route needs its place in this list");
 }
 
 #[test]

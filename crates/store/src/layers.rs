@@ -88,3 +88,29 @@ pub struct LayerStat {
     pub volume_m3: f64,
     pub features: i64,
 }
+
+/// A hotspot about to be stored, with where it lies and what it raised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewHotspot {
+    pub hotspot: linzhang_domain::hotspot::Hotspot,
+    /// The leaf grid it lies in.
+    pub grid_code: linzhang_domain::GridCode,
+    /// The land class (`di_lei`) of the sub-compartment it lies in, if any.
+    pub land_class: Option<String>,
+    /// Distance to the nearest forest land, m (0 inside), when forest land is near.
+    pub forest_distance_m: Option<f64>,
+    /// The fire incident it raised or joined.
+    pub incident_id: Option<Uuid>,
+}
+
+/// A stored hotspot.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HotspotRecord {
+    pub id: Uuid,
+    pub hotspot: linzhang_domain::hotspot::Hotspot,
+    pub grid_code: String,
+    pub land_class: Option<String>,
+    pub forest_distance_m: Option<f64>,
+    pub incident_id: Option<Uuid>,
+    pub imported_at: DateTime<Utc>,
+}

@@ -9,7 +9,9 @@ use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use uuid::Uuid;
 
 use crate::error::StoreResult;
-use crate::layers::{Feature, FeatureFilter, LayerImport, LayerStat, NewLayerImport};
+use crate::layers::{
+    Feature, FeatureFilter, HotspotRecord, LayerImport, LayerStat, NewHotspot, NewLayerImport,
+};
 use crate::model::{
     Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, Incident, IncidentEvent,
     IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
@@ -242,4 +244,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn feature_count(&self, scope: &Scope, filter: &FeatureFilter) -> StoreResult<i64>;
     /// One feature in the scope, with where it lies.
     async fn feature(&self, scope: &Scope, id: Uuid) -> StoreResult<(Feature, Placement)>;
+
+    // Satellite fire hotspots (卫星火点).
+    /// Stores a hotspot unless the same detection (satellite, minute, position) is stored;
+    /// answers whether it was new.
+    async fn record_hotspot(&self, ctx: &WriteCtx, hotspot: &NewHotspot) -> StoreResult<bool>;
+    /// Hotspots in the scope acquired at or after `since`, within a lon/lat box, newest first.
+    async fn hotspots(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        bbox: Option<[f64; 4]>,
+        limit: i64,
+    ) -> StoreResult<Vec<HotspotRecord>>;
+    /// One hotspot in the scope.
+    async fn hotspot(&self, scope: &Scope, id: Uuid) -> StoreResult<HotspotRecord>;
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod areas;
 pub mod convert;
 pub mod grids;
+pub mod hotspots;
 pub mod incidents;
 pub mod layers;
 pub mod org;

@@ -25,11 +25,13 @@ use crate::model::{
 use crate::{SqlStore, Store, ensure_defaults};
 
 mod accounts;
+mod hotspots;
 mod incidents;
 mod layers;
 mod org;
 
 pub use accounts::*;
+pub use hotspots::*;
 pub use incidents::*;
 pub use layers::*;
 pub use org::*;
@@ -46,7 +48,8 @@ macro_rules! conformance_tests {
             audit_log_is_append_only, defaults_are_published_once,
             incident_reports_are_idempotent, incidents_run_from_report_to_closure,
             refused_incident_actions_change_nothing, escalation_moves_incidents_up,
-            incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope);
+            incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope,
+            hotspots_are_stored_once_and_scoped);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

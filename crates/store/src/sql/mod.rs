@@ -9,6 +9,7 @@ mod areas;
 mod audit;
 mod codes;
 mod grids;
+mod hotspots;
 mod incidents;
 mod layers;
 mod org;
@@ -24,7 +25,9 @@ use sqlx::AnyPool;
 use uuid::Uuid;
 
 use crate::error::StoreResult;
-use crate::layers::{Feature, FeatureFilter, LayerImport, LayerStat, NewLayerImport};
+use crate::layers::{
+    Feature, FeatureFilter, HotspotRecord, LayerImport, LayerStat, NewHotspot, NewLayerImport,
+};
 use crate::model::{
     Area, AreaSummary, AuditEntry, AuditFilter, CodeTableVersion, Grid, Incident, IncidentEvent,
     IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
@@ -389,5 +392,21 @@ impl Store for SqlStore {
     }
     async fn feature(&self, scope: &Scope, id: Uuid) -> StoreResult<(Feature, Placement)> {
         layers::feature(self, scope, id).await
+    }
+
+    async fn record_hotspot(&self, ctx: &WriteCtx, hotspot: &NewHotspot) -> StoreResult<bool> {
+        hotspots::record(self, ctx, hotspot).await
+    }
+    async fn hotspots(
+        &self,
+        scope: &Scope,
+        since: DateTime<Utc>,
+        bbox: Option<[f64; 4]>,
+        limit: i64,
+    ) -> StoreResult<Vec<HotspotRecord>> {
+        hotspots::list(self, scope, since, bbox, limit).await
+    }
+    async fn hotspot(&self, scope: &Scope, id: Uuid) -> StoreResult<HotspotRecord> {
+        hotspots::one(self, scope, id).await
     }
 }
