@@ -15,6 +15,7 @@ pub mod ids;
 pub mod incident;
 pub mod layer;
 pub mod org;
+pub mod patrol;
 pub mod public;
 
 pub use access::{Action, Role, Scope};

@@ -13,6 +13,7 @@ pub mod conformance;
 mod error;
 mod layers;
 mod model;
+mod patrols;
 mod sql;
 mod store;
 
@@ -21,5 +22,6 @@ pub use error::{StoreError, StoreResult};
 pub use layers::*;
 pub use linzhang_domain::Scope;
 pub use model::*;
+pub use patrols::*;
 pub use sql::SqlStore;
 pub use store::Store;

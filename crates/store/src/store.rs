@@ -18,6 +18,9 @@ use crate::model::{
     NewStaff, NewTeam, NewUser, PeopleFilter, Person, PostWithHolder, Session, Staff, Team, Term,
     User, WriteCtx,
 };
+use crate::patrols::{
+    ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
+};
 
 /// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
 /// writes take a [`WriteCtx`] and are audited in their own transaction.
@@ -259,4 +262,56 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> StoreResult<Vec<HotspotRecord>>;
     /// One hotspot in the scope.
     async fn hotspot(&self, scope: &Scope, id: Uuid) -> StoreResult<HotspotRecord>;
+
+    // Patrols (巡护, 巡林) and check-ins (签到).
+    /// Starts a patrol at a grid in the scope; a retried start answers the stored patrol
+    /// (`false`).
+    async fn start_patrol(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        patrol: &NewPatrol,
+    ) -> StoreResult<(Patrol, bool)>;
+    /// Stores a batch of the user's own patrol's points, each once.
+    async fn add_track_points(
+        &self,
+        ctx: &WriteCtx,
+        patrol: Uuid,
+        user: Uuid,
+        points: &[NewTrackPoint],
+    ) -> StoreResult<TrackUpload>;
+    /// Pauses, resumes or ends the user's own patrol (repeating its state changes nothing).
+    async fn act_on_patrol(
+        &self,
+        ctx: &WriteCtx,
+        patrol: Uuid,
+        user: Uuid,
+        action: linzhang_domain::patrol::PatrolAction,
+    ) -> StoreResult<Patrol>;
+    /// Records distance and moving time of the cleaned track.
+    async fn set_patrol_figures(
+        &self,
+        patrol: Uuid,
+        distance_m: f64,
+        moving_s: i64,
+    ) -> StoreResult<()>;
+    async fn patrol(&self, scope: &Scope, id: Uuid) -> StoreResult<Patrol>;
+    /// Patrols in the scope, newest first.
+    async fn patrols(&self, scope: &Scope, filter: &PatrolFilter) -> StoreResult<Vec<Patrol>>;
+    /// A patrol's stored points by time (personal data: callers audit who reads them).
+    async fn track_points(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<NewTrackPoint>>;
+    /// Records a check-in; a retry changes nothing (`false`).
+    async fn record_checkin(
+        &self,
+        ctx: &WriteCtx,
+        grid: &GridCode,
+        checkin: &NewCheckin,
+    ) -> StoreResult<bool>;
+    /// Every chief post in the scope with its holder and his ended chief patrols in a period.
+    async fn chief_patrol_counts(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ChiefPatrolCount>>;
 }

@@ -29,12 +29,14 @@ mod hotspots;
 mod incidents;
 mod layers;
 mod org;
+mod patrols;
 
 pub use accounts::*;
 pub use hotspots::*;
 pub use incidents::*;
 pub use layers::*;
 pub use org::*;
+pub use patrols::*;
 
 /// Generates one `#[tokio::test]` per story. `$open` is an async fn returning
 /// `(SqlStore, G)`; `$close` an async fn taking `(SqlStore, G)` that cleans up.
@@ -49,7 +51,8 @@ macro_rules! conformance_tests {
             incident_reports_are_idempotent, incidents_run_from_report_to_closure,
             refused_incident_actions_change_nothing, escalation_moves_incidents_up,
             incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope,
-            hotspots_are_stored_once_and_scoped);
+            hotspots_are_stored_once_and_scoped,
+            patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

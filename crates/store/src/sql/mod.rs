@@ -13,6 +13,7 @@ mod hotspots;
 mod incidents;
 mod layers;
 mod org;
+mod patrols;
 mod rows;
 
 use async_trait::async_trait;
@@ -33,6 +34,9 @@ use crate::model::{
     IncidentFilter, NewArea, NewAudit, NewGrid, NewIncident, NewPerson, NewPost, NewSession,
     NewStaff, NewTeam, NewUser, PeopleFilter, Person, PostWithHolder, Session, Staff, Team, Term,
     User, WriteCtx,
+};
+use crate::patrols::{
+    ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::store::Store;
 
@@ -408,5 +412,65 @@ impl Store for SqlStore {
     }
     async fn hotspot(&self, scope: &Scope, id: Uuid) -> StoreResult<HotspotRecord> {
         hotspots::one(self, scope, id).await
+    }
+
+    async fn start_patrol(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        patrol: &NewPatrol,
+    ) -> StoreResult<(Patrol, bool)> {
+        patrols::start(self, ctx, scope, patrol).await
+    }
+    async fn add_track_points(
+        &self,
+        ctx: &WriteCtx,
+        patrol: Uuid,
+        user: Uuid,
+        points: &[NewTrackPoint],
+    ) -> StoreResult<TrackUpload> {
+        patrols::add_points(self, ctx, patrol, user, points).await
+    }
+    async fn act_on_patrol(
+        &self,
+        ctx: &WriteCtx,
+        patrol: Uuid,
+        user: Uuid,
+        action: linzhang_domain::patrol::PatrolAction,
+    ) -> StoreResult<Patrol> {
+        patrols::act(self, ctx, patrol, user, action).await
+    }
+    async fn set_patrol_figures(
+        &self,
+        patrol: Uuid,
+        distance_m: f64,
+        moving_s: i64,
+    ) -> StoreResult<()> {
+        patrols::set_figures(self, patrol, distance_m, moving_s).await
+    }
+    async fn patrol(&self, scope: &Scope, id: Uuid) -> StoreResult<Patrol> {
+        patrols::one(self, scope, id).await
+    }
+    async fn patrols(&self, scope: &Scope, filter: &PatrolFilter) -> StoreResult<Vec<Patrol>> {
+        patrols::list(self, scope, filter).await
+    }
+    async fn track_points(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<NewTrackPoint>> {
+        patrols::points(self, scope, id).await
+    }
+    async fn record_checkin(
+        &self,
+        ctx: &WriteCtx,
+        grid: &GridCode,
+        checkin: &NewCheckin,
+    ) -> StoreResult<bool> {
+        patrols::checkin(self, ctx, grid, checkin).await
+    }
+    async fn chief_patrol_counts(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ChiefPatrolCount>> {
+        patrols::chief_counts(self, scope, from, to).await
     }
 }

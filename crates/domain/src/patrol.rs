@@ -1,0 +1,258 @@
+//! Patrols (巡护, 巡林): a ranger's daily patrol or a chief's patrol of his grid, started,
+//! paused, resumed and ended on the phone, with a GPS track uploaded in batches. And the rules
+//! of how often chiefs must patrol (C2), kept as data in the `chief_patrol_rule` code table.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::access::Role;
+use crate::codes::CodeTable;
+use crate::grid::Level;
+
+/// The code table of chief patrol frequencies: code `{level}.{period}`, name the count.
+pub const RULE_TABLE: &str = "chief_patrol_rule";
+
+/// Whose patrol it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PatrolKind {
+    /// 护林员巡护: a ranger's (or technician's) patrol.
+    Ranger,
+    /// 林长巡林: a chief's patrol of his grid.
+    Chief,
+}
+
+impl PatrolKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ranger => "ranger",
+            Self::Chief => "chief",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Ranger, Self::Chief]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    /// The kind of patrol a user of this role records; `None`: the role does not patrol.
+    pub fn of_role(role: Role) -> Option<Self> {
+        match role {
+            Role::Ranger | Role::Technician => Some(Self::Ranger),
+            Role::Chief => Some(Self::Chief),
+            _ => None,
+        }
+    }
+}
+
+/// Where a patrol stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PatrolState {
+    Active,
+    Paused,
+    Ended,
+}
+
+impl PatrolState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Ended => "ended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Active, Self::Paused, Self::Ended]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// What the phone asks of a patrol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PatrolAction {
+    Pause,
+    Resume,
+    End,
+}
+
+/// A refused patrol action.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a patrol that is {from:?} cannot {action:?}")]
+pub struct PatrolActionError {
+    pub from: PatrolState,
+    pub action: PatrolAction,
+}
+
+/// The state after `action`. Repeating the state a patrol is in (pausing a paused patrol,
+/// ending an ended one) is allowed and changes nothing, so that a phone that retries an
+/// action after a lost answer is not refused.
+pub fn transition(
+    from: PatrolState,
+    action: PatrolAction,
+) -> Result<PatrolState, PatrolActionError> {
+    use PatrolAction as A;
+    use PatrolState as S;
+    match (from, action) {
+        (S::Active | S::Paused, A::Pause) => Ok(S::Paused),
+        (S::Active | S::Paused, A::Resume) => Ok(S::Active),
+        (S::Active | S::Paused | S::Ended, A::End) => Ok(S::Ended),
+        (S::Ended, A::Pause | A::Resume) => Err(PatrolActionError { from, action }),
+    }
+}
+
+/// The period a frequency rule counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "month" => Some(Self::Month),
+            "quarter" => Some(Self::Quarter),
+            "year" => Some(Self::Year),
+            _ => None,
+        }
+    }
+
+    /// The period containing `day`: its first day and the first day after it.
+    pub fn bounds(self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let (y, m) = (day.year(), day.month());
+        let (start_month, months) = match self {
+            Self::Month => (m, 1),
+            Self::Quarter => ((m - 1) / 3 * 3 + 1, 3),
+            Self::Year => (1, 12),
+        };
+        let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(day);
+        let start = first(y, start_month);
+        let end_month = start_month + months;
+        let end = if end_month > 12 {
+            first(y + 1, end_month - 12)
+        } else {
+            first(y, end_month)
+        };
+        (start, end)
+    }
+}
+
+/// How often chiefs of one level must patrol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatrolRule {
+    pub level: Level,
+    pub times: u32,
+    pub period: Period,
+}
+
+/// Reads the rules from the code table; entries that do not parse are skipped (the table is
+/// checked when an admin publishes it).
+pub fn rules(table: &CodeTable) -> Vec<PatrolRule> {
+    table
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let (level, period) = e.code.split_once('.')?;
+            Some(PatrolRule {
+                level: [Level::City, Level::County, Level::Town, Level::Village]
+                    .into_iter()
+                    .find(|l| l.as_str() == level)?,
+                period: Period::parse(period)?,
+                times: e.name_zh.trim().parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+/// A chief's standing against the rule of his level in the period containing a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Compliance {
+    pub required: u32,
+    pub done: u32,
+    /// Fewer patrols than required so far in the period.
+    pub behind: bool,
+}
+
+pub fn compliance(rule: &PatrolRule, done: u32) -> Compliance {
+    Compliance {
+        required: rule.times,
+        done,
+        behind: done < rule.times,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::default_tables;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn actions_follow_the_patrol_and_repeat_safely() {
+        use PatrolAction as A;
+        use PatrolState as S;
+        assert_eq!(transition(S::Active, A::Pause), Ok(S::Paused));
+        assert_eq!(transition(S::Paused, A::Pause), Ok(S::Paused));
+        assert_eq!(transition(S::Paused, A::Resume), Ok(S::Active));
+        assert_eq!(transition(S::Active, A::End), Ok(S::Ended));
+        assert_eq!(transition(S::Ended, A::End), Ok(S::Ended));
+        assert!(transition(S::Ended, A::Resume).is_err());
+        assert_eq!(PatrolKind::of_role(Role::Chief), Some(PatrolKind::Chief));
+        assert_eq!(PatrolKind::of_role(Role::Office), None);
+    }
+
+    #[test]
+    fn periods_and_the_default_rules() {
+        assert_eq!(
+            Period::Month.bounds(day("2026-11-29")),
+            (day("2026-11-01"), day("2026-12-01"))
+        );
+        assert_eq!(
+            Period::Month.bounds(day("2026-12-05")),
+            (day("2026-12-01"), day("2027-01-01"))
+        );
+        assert_eq!(
+            Period::Quarter.bounds(day("2026-11-29")),
+            (day("2026-10-01"), day("2027-01-01"))
+        );
+        assert_eq!(
+            Period::Quarter.bounds(day("2026-02-01")),
+            (day("2026-01-01"), day("2026-04-01"))
+        );
+        assert_eq!(
+            Period::Year.bounds(day("2026-07-01")),
+            (day("2026-01-01"), day("2027-01-01"))
+        );
+        let table = default_tables()
+            .into_iter()
+            .find(|t| t.name == RULE_TABLE)
+            .expect("table");
+        let rules = rules(&table);
+        assert_eq!(rules.len(), 4);
+        let village = rules
+            .iter()
+            .find(|r| r.level == Level::Village)
+            .expect("village");
+        assert_eq!((village.times, village.period), (1, Period::Month));
+        assert!(compliance(village, 0).behind);
+        assert!(!compliance(village, 1).behind);
+        let city = rules.iter().find(|r| r.level == Level::City).expect("city");
+        assert_eq!((city.times, city.period), (2, Period::Year));
+    }
+}
