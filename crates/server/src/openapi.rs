@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
-use crate::api::{admin, areas, grids, hotspots, incidents, org, views};
+use crate::api::{admin, areas, grids, hotspots, incidents, org, patrols, views};
 use crate::auth::routes as auth;
 use crate::state::AppState;
 use crate::tiles;
@@ -68,6 +68,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layer_stats::change))
         .routes(routes!(layers::export::export))
         .routes(routes!(hotspots::list))
+        .routes(routes!(patrols::checkin))
+        .routes(routes!(patrols::start, patrols::list))
+        .routes(routes!(patrols::points))
+        .routes(routes!(patrols::act))
+        .routes(routes!(patrols::detail))
+        .routes(routes!(patrols::compliance))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::tilejson))
         // Every request body above is small; GIS files (below) may be large and stream to disk.

@@ -3,49 +3,9 @@
 mod common;
 
 use chrono::Duration;
-use common::{PASSWORD, TestApp, code};
-use linzhang_domain::audit::Actor;
-use linzhang_domain::{Clock, GridCode, Role, Scope};
-use linzhang_store::{NewPerson, NewUser, Store, WriteCtx};
+use common::{TestApp, code};
+use linzhang_domain::Role;
 use serde_json::{Value, json};
-
-/// An account that belongs to a new registry person of `grid`; answers the person's id.
-async fn person_with_account(app: &TestApp, username: &str, role: Role, grid: &str) -> String {
-    let ctx = WriteCtx {
-        actor: Actor::system("test"),
-        at: app.clock.now(),
-    };
-    let grid = GridCode::parse(grid).expect("grid");
-    let person = app
-        .store
-        .create_person(
-            &ctx,
-            &Scope::everything(),
-            &NewPerson {
-                name: username.into(),
-                phone: "13900000000".into(),
-                unit: "u".into(),
-                grid_code: grid.clone(),
-            },
-        )
-        .await
-        .expect("person");
-    app.store
-        .create_user(
-            &ctx,
-            &NewUser {
-                username: username.into(),
-                password_hash: linzhang_server::password::hash(PASSWORD).expect("hash"),
-                role,
-                grid_code: grid,
-                must_change_password: false,
-                person_id: Some(person.id),
-            },
-        )
-        .await
-        .expect("user");
-    person.id.to_string()
-}
 
 fn report(id: &str, grid: &str, kind: &str, priority: &str) -> Value {
     json!({
@@ -106,8 +66,11 @@ async fn an_incident_runs_from_report_to_closure() {
         ("auditor", Role::Auditor, "320200"),
     ])
     .await;
-    let ranger = person_with_account(&app, "ranger", Role::Ranger, "320205001001").await;
-    person_with_account(&app, "other", Role::Ranger, "320205001001").await;
+    let ranger = app
+        .person_with_account("ranger", Role::Ranger, "320205001001")
+        .await;
+    app.person_with_account("other", Role::Ranger, "320205001001")
+        .await;
     let (office, r) = (app.token("office").await, app.token("ranger").await);
     let id = "0192f7a0-0000-7000-8000-000000000010";
     assert_eq!(

@@ -63,13 +63,19 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/layers/{layer}/change",
         "/api/v1/layers/{layer}/export",
         "/api/v1/hotspots",
+        "/api/v1/checkins",
+        "/api/v1/patrols",
+        "/api/v1/patrols/{id}",
+        "/api/v1/patrols/{id}/points",
+        "/api/v1/patrols/{id}/actions",
+        "/api/v1/compliance/chief-patrols",
         "/api/v1/hotspots/imports",
         "/tiles/{layer}/{z}/{x}/{y}",
         "/tiles/{file}",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 46, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 52, "a new route needs its place in this list");
 }
 
 #[test]

@@ -8,4 +8,5 @@ pub mod hotspots;
 pub mod incidents;
 pub mod layers;
 pub mod org;
+pub mod patrols;
 pub mod views;

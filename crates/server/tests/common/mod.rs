@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use chrono::DateTime;
 use linzhang_domain::audit::Actor;
-use linzhang_domain::{Clock, GridCode, ManualClock, Role};
+use linzhang_domain::{Clock, GridCode, ManualClock, Role, Scope};
 use linzhang_server::{AppState, ServerConfig};
-use linzhang_store::{NewUser, SqlStore, Store, WriteCtx};
+use linzhang_store::{NewPerson, NewUser, SqlStore, Store, WriteCtx};
 
 pub const PASSWORD: &str = "Linzhang@2026";
 
@@ -88,6 +88,44 @@ impl TestApp {
         assert_eq!(r.status(), 200, "login {username}");
         let body: serde_json::Value = r.json().await.expect("json");
         body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// An account that belongs to a new registry person of `grid`; answers the person's id.
+    pub async fn person_with_account(&self, username: &str, role: Role, grid: &str) -> String {
+        let ctx = WriteCtx {
+            actor: Actor::system("test"),
+            at: self.clock.now(),
+        };
+        let grid = GridCode::parse(grid).expect("grid");
+        let person = self
+            .store
+            .create_person(
+                &ctx,
+                &Scope::everything(),
+                &NewPerson {
+                    name: username.into(),
+                    phone: "13900000000".into(),
+                    unit: "u".into(),
+                    grid_code: grid.clone(),
+                },
+            )
+            .await
+            .expect("person");
+        self.store
+            .create_user(
+                &ctx,
+                &NewUser {
+                    username: username.into(),
+                    password_hash: linzhang_server::password::hash(PASSWORD).expect("hash"),
+                    role,
+                    grid_code: grid,
+                    must_change_password: false,
+                    person_id: Some(person.id),
+                },
+            )
+            .await
+            .expect("user");
+        person.id.to_string()
     }
 
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
