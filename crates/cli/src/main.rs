@@ -54,6 +54,12 @@ enum Command {
     /// Import a NASA FIRMS active-fire CSV (MODIS or VIIRS): detections in the city are kept
     /// once; those on or near forest land raise fire incidents.
     Hotspots { file: std::path::PathBuf },
+    /// Look for smoke and fire in camera frames (JPEG or PNG) with the built-in detector:
+    /// one line per image, `path<TAB>fire|smoke|none<TAB>score`.
+    SmokeFire {
+        #[arg(required = true)]
+        images: Vec<std::path::PathBuf>,
+    },
     /// Import a GIS file into a layer: every feature or none (exit 1 lists the refused ones).
     Import(import::ImportArgs),
     /// Manage accounts.
@@ -154,6 +160,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 path.display()
             ))
         }
+        Command::SmokeFire { images } => smoke_fire(&images),
         Command::Hotspots { file } => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = hotspots(&store, clock.as_ref(), &file).await;
@@ -275,4 +282,23 @@ async fn hotspots(
         r.incidents_joined
     )?;
     Ok(text)
+}
+
+fn smoke_fire(images: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    use linzhang_raster::fire::{ClassicalDetector, detect_file};
+    let detector = ClassicalDetector::default();
+    let mut text = String::new();
+    let mut failed = Vec::new();
+    for path in images {
+        match detect_file(path, &detector) {
+            Ok(d) => writeln!(text, "{}\t{}\t{:.3}", path.display(), d.verdict, d.score)?,
+            Err(e) => failed.push(format!("{}: {e}", path.display())),
+        }
+    }
+    out(&text)?;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{}", failed.join("\n"))
+    }
 }

@@ -50,7 +50,16 @@ fn config_shows_the_effective_settings_without_secrets() {
 #[test]
 fn every_subcommand_has_help() {
     for sub in [
-        "serve", "migrate", "demo", "sample", "import", "hotspots", "user", "config", "openapi",
+        "serve",
+        "migrate",
+        "demo",
+        "sample",
+        "import",
+        "hotspots",
+        "smoke-fire",
+        "user",
+        "config",
+        "openapi",
     ] {
         let out = linzhang("sqlite://unused.db", &[sub, "--help"], None);
         assert!(out.status.success(), "{sub} --help");
@@ -252,4 +261,38 @@ fn hotspots_from_the_command_line(db: &str, good: &std::path::Path) {
         "file and line: {}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn smoke_fire_prints_one_line_per_image() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/fire");
+    let images = [
+        format!("{data}/fire_1.jpg"),
+        format!("{data}/smoke_1.jpg"),
+        format!("{data}/neutral_1.jpg"),
+    ];
+    let args: Vec<&str> = std::iter::once("smoke-fire")
+        .chain(images.iter().map(String::as_str))
+        .collect();
+    let out = linzhang("sqlite://unused.db", &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<Vec<String>> = text(&out.stdout)
+        .lines()
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect();
+    let verdicts: Vec<&str> = lines.iter().map(|l| l[1].as_str()).collect();
+    assert_eq!(verdicts, ["fire", "smoke", "none"]);
+    assert!(lines.iter().zip(&images).all(|(l, p)| &l[0] == p));
+    assert!(
+        lines
+            .iter()
+            .all(|l| l[2].parse::<f64>().is_ok_and(|s| (0.0..=1.0).contains(&s)))
+    );
+    let out = linzhang(
+        "sqlite://unused.db",
+        &["smoke-fire", "/nonexistent.jpg"],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("/nonexistent.jpg"));
 }
