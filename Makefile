@@ -7,7 +7,7 @@ DB ?= sqlite://./data/linzhang.db
 LISTEN ?= 127.0.0.1:8080
 BIN := target/debug/linzhang
 APT_PACKAGES := pkg-config libsqlite3-dev libclang-dev libgdal-dev gdal-bin
-APT_TEST_PACKAGES := chromium fonts-noto-cjk postgresql-client
+APT_TEST_PACKAGES := chromium fonts-noto-cjk postgresql-client python3-gdal
 PG_DEFAULT := postgres://postgres@127.0.0.1:5432
 
 .PHONY: run test deps deps-test web web-deps build release fmt fmt-check clippy test-rust \
@@ -32,6 +32,7 @@ deps-test:
 	if [ -n "$$missing" ]; then echo "installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 
 web-deps:
 	@if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \

@@ -2,6 +2,7 @@
 
 mod config;
 mod import;
+mod raster;
 mod user;
 
 use std::fmt::Write as _;
@@ -54,6 +55,10 @@ enum Command {
     /// Import a NASA FIRMS active-fire CSV (MODIS or VIIRS): detections in the city are kept
     /// once; those on or near forest land raise fire incidents.
     Hotspots { file: std::path::PathBuf },
+    /// Write a spectral index (NDVI, NBR, NDMI) of a scene as a Float32 GeoTIFF.
+    Index(raster::IndexArgs),
+    /// Find change patches between two scenes of the same place (GeoJSON out).
+    Detect(raster::DetectArgs),
     /// Look for smoke and fire in camera frames (JPEG or PNG) with the built-in detector:
     /// one line per image, `path<TAB>fire|smoke|none<TAB>score`.
     SmokeFire {
@@ -161,6 +166,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             ))
         }
         Command::SmokeFire { images } => smoke_fire(&images),
+        Command::Index(args) => out(&raster::index(&args)?),
+        Command::Detect(args) => out(&raster::detect_patches(&args)?),
         Command::Hotspots { file } => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = hotspots(&store, clock.as_ref(), &file).await;

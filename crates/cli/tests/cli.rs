@@ -296,3 +296,68 @@ fn smoke_fire_prints_one_line_per_image() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("/nonexistent.jpg"));
 }
+
+#[test]
+fn index_and_detect_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let scene = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/imagery/S2_10m_blue_green_red_nir.tif"
+    );
+    let out_tif = dir.path().join("ndvi.tif");
+    let out = linzhang(
+        "sqlite://unused.db",
+        &[
+            "index",
+            "ndvi",
+            scene,
+            out_tif.to_str().expect("utf8"),
+            "--bands",
+            "red=3,nir=4",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("300×200"),
+        "{}",
+        text(&out.stdout)
+    );
+    let info = Command::new("gdalinfo")
+        .arg(&out_tif)
+        .output()
+        .expect("gdalinfo");
+    assert!(text(&info.stdout).contains("Type=Float32"));
+
+    // The same scene twice: no change.
+    let patches = dir.path().join("patches.geojson");
+    let out = linzhang(
+        "sqlite://unused.db",
+        &[
+            "detect",
+            "--before",
+            scene,
+            "--after",
+            scene,
+            "--out",
+            patches.to_str().expect("utf8"),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("0 change patches"),
+        "{}",
+        text(&out.stdout)
+    );
+    let fc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&patches).expect("read")).expect("json");
+    assert_eq!(fc["type"], "FeatureCollection");
+
+    let out = linzhang(
+        "sqlite://unused.db",
+        &["index", "evi", scene, "x.tif"],
+        None,
+    );
+    assert!(!out.status.success());
+}
