@@ -65,7 +65,7 @@ pub fn detect_patches(args: &DetectArgs) -> anyhow::Result<String> {
     let before: Bands = args.bands.parse()?;
     let after: Bands = match &args.bands_after {
         Some(b) => b.parse()?,
-        None => before.clone(),
+        None => before,
     };
     let opts = DetectOptions {
         bands_before: before,
