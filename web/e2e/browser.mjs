@@ -15,6 +15,8 @@ export async function launchBrowser() {
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
+      // WebGL (the one map) on the CPU: SwiftShader, which newer Chromium enables only when asked.
+      '--enable-unsafe-swiftshader',
       '--disable-quic',
       '--no-first-run',
       '--disable-background-networking',

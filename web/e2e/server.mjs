@@ -41,7 +41,9 @@ const LISTENING = /listening on (https?:\/\/[^\s"']+)/;
 /**
  * Starts the server; resolves to `{ url, stop }`. `stop()` kills it and removes the temp dir.
  * `users` are added after the demo with `linzhang user add` (`temporary`: must change the password).
- * @param {{ startTimeoutMs?: number, users?: { name: string, role: string, grid: string, password: string, temporary?: boolean }[] }} [opts]
+ * `subcompartments` per survey year in the demo's map layers: none by default (loading them
+ * takes most of a minute in a debug build); tests of the one map ask for some.
+ * @param {{ startTimeoutMs?: number, subcompartments?: number, users?: { name: string, role: string, grid: string, password: string, temporary?: boolean }[] }} [opts]
  */
 export async function startServer(opts = {}) {
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
@@ -50,7 +52,8 @@ export async function startServer(opts = {}) {
   const env = { ...process.env, NO_COLOR: '1', LINZHANG_LOG: process.env.LINZHANG_LOG ?? 'info' };
 
   try {
-    await promisify(execFile)(binary, ['--database', database, 'demo'], { env, timeout: 300_000, maxBuffer: 64 << 20 });
+    const forest = String(opts.subcompartments ?? 0);
+    await promisify(execFile)(binary, ['--database', database, 'demo', '--subcompartments', forest], { env, timeout: 300_000, maxBuffer: 64 << 20 });
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`\`linzhang demo\` failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: e });

@@ -4,14 +4,18 @@ import type {
   AppointmentRequest,
   AreaView,
   AuditPage,
+  ChangeView,
   CodeTableView,
   EndStaff,
+  GridBoundary,
   GridDetail,
   GridSummary,
   IncidentAction,
   IncidentDetail,
   IncidentState,
   IncidentView,
+  LayerFeature,
+  LayerView,
   LoginRequest,
   LoginResponse,
   Me,
@@ -24,7 +28,10 @@ import type {
   PostDetail,
   PostView,
   PublicArea,
+  QueryBody,
+  QueryResult,
   StaffView,
+  StatsView,
 } from './types';
 
 export { ApiError } from './http';
@@ -75,4 +82,18 @@ export const api = {
   reportIncident: (body: NewIncident) => request<IncidentView>(`${V1}/incidents`, { method: 'POST', body }),
   incidentAction: (id: string, body: IncidentAction) =>
     request<IncidentView>(`${V1}/incidents/${seg(id)}/actions`, { method: 'POST', body }),
+
+  gridBoundary: (code: string) => request<GridBoundary>(`${V1}/grids/${seg(code)}/boundary`),
+
+  layers: () => request<LayerView[]>(`${V1}/layers`),
+  layerFeature: (layer: string, id: string) => request<LayerFeature>(`${V1}/layers/${seg(layer)}/features/${seg(id)}`),
+  layerStats: (layer: string, query: { target?: string; year?: number }) =>
+    request<StatsView>(`${V1}/layers/${seg(layer)}/stats`, { query }),
+  layerQuery: (layer: string, body: QueryBody) =>
+    request<QueryResult>(`${V1}/layers/${seg(layer)}/query`, { method: 'POST', body }),
+  layerChange: (layer: string, query: { before: number; after: number; target?: string }) =>
+    request<ChangeView>(`${V1}/layers/${seg(layer)}/change`, { query }),
+  /** TileJSON of a layer's vector tiles (MapLibre fetches it and the tiles with the session cookie). */
+  tileJsonUrl: (layer: string, year?: number) =>
+    `${location.origin}/tiles/${seg(layer)}.json${year !== undefined ? `?year=${year}` : ''}`,
 };

@@ -194,6 +194,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check in for the day at the caller's grid. */
+        post: operations["patrols_checkin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/code-tables": {
         parameters: {
             query?: never;
@@ -222,6 +239,26 @@ export interface paths {
         get: operations["admin_code_table"];
         /** Publish a new version of a code table (admins). */
         put: operations["admin_publish_code_table"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/chief-patrols": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every chief in the caller's grids with the chief patrols done against the rule of his level
+         *     (the `chief_patrol_rule` code table) in the period containing the date.
+         */
+        get: operations["patrols_compliance"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -332,6 +369,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hotspots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Detections in the caller's grids, newest first. */
+        get: operations["hotspots_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a NASA FIRMS active-fire CSV (MODIS or VIIRS; the request body). Detections inside
+         *     the city are stored once; those on or near forest land raise a fire incident, or join the
+         *     incident of an earlier detection of the same fire. Office and admins.
+         */
+        post: operations["hotspots_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents": {
         parameters: {
             query?: never;
@@ -390,6 +465,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/layers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every layer of the one map, with its schema and survey years. */
+        get: operations["layers_catalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forest land (地类 01xx) gained and lost between two survey years of a polygon layer, by
+         *     polygon, with the land class before and after and the change reason of the later survey.
+         */
+        get: operations["layers_change"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a layer (or the part of it in a grid, a box, or matching attribute filters given
+         *     as `field=value`) as a file.
+         */
+        get: operations["layers_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Features of a layer in the caller's grids as GeoJSON; any field name is also a filter
+         *     (`?di_lei=0111`).
+         */
+        get: operations["layers_features"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/features/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One feature as GeoJSON, with the grids and responsibility areas it overlaps
+         *     (`placement.grids`: leaf grid path and overlap m²; `placement.areas`: code and overlap m²).
+         */
+        get: operations["layers_feature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The imports of a layer made within the caller's grids, newest first. */
+        get: operations["layers_imports"];
+        put?: never;
+        /**
+         * Import a GIS file (the request body) into a layer: every feature or none. Office and
+         *     admins; features must lie in the caller's grids.
+         */
+        post: operations["layers_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw an import: its features leave the layer and the statistics are rebuilt. */
+        delete: operations["layers_withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Statistics of the parts of a layer's features inside a region (a drawn polygon, a buffer
+         *     around a point or line, a grid, an area), with attribute filters, and the features met.
+         *     With a project boundary as the region this is the forest-land occupation check: how much
+         *     land of each class and protection grade the project takes.
+         */
+        post: operations["layers_query"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of a layer in a grid (at any level) or a responsibility area: area in m², ha and
+         *     亩 and growing stock by land class, forest category, protection grade, ownership, forest
+         *     type, origin, age group and dominant species, and the forest cover rate.
+         */
+        get: operations["layers_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organisation": {
         parameters: {
             query?: never;
@@ -401,6 +654,84 @@ export interface paths {
         get: operations["admin_organisation"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patrols": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patrols in the caller's grids, newest first (who is on patrol now: `state=active`). */
+        get: operations["patrols_list"];
+        put?: never;
+        /**
+         * Start a patrol (巡护 for rangers and technicians, 巡林 for chiefs); a retried start answers
+         *     the stored patrol.
+         */
+        post: operations["patrols_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patrols/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One patrol with its track. Tracks are personal data (行踪轨迹): the walker, chiefs and
+         *     office staff of the grids above, and admins see them; every view is audited.
+         */
+        get: operations["patrols_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patrols/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause, resume or end the caller's own patrol; repeating the state it is in changes nothing. */
+        post: operations["patrols_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patrols/{id}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a batch of the caller's own patrol's GPS points (any number of times: each point is
+         *     stored once). Late batches after the end are accepted.
+         */
+        post: operations["patrols_points"];
         delete?: never;
         options?: never;
         head?: never;
@@ -582,10 +913,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tiles/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * TileJSON 3.0 of a layer: the tile URL template, zooms, bounds and the fields of its
+         *     vector layer (`/tiles/{layer}.json`).
+         */
+        get: operations["tiles_tilejson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiles/{layer}/{z}/{x}/{y}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One vector tile of a layer (one MVT layer named after it; feature ids are the features'
+         *     positions in the answer, `fid` holds the feature id).
+         */
+        get: operations["tiles_tile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionBody: {
+            action: components["schemas"]["PatrolAction"];
+        };
         AppointBody: {
             person_id: string;
             /** @description YYYY-MM-DD */
@@ -635,6 +1009,71 @@ export interface components {
             /** @description Pass as `before` for the next (older) page; absent on the last page. */
             next_before?: string | null;
         };
+        /** @description A row of the file that could not be read. */
+        BadRow: {
+            /**
+             * Format: int64
+             * @description 1 is the header.
+             */
+            line: number;
+            reason: string;
+        };
+        /** @description One polygon's change. */
+        ChangeItem: {
+            feature: string;
+            /** Format: double */
+            gained_m2: number;
+            land_class_after?: string | null;
+            land_class_before?: string | null;
+            /** Format: double */
+            lost_m2: number;
+            reason?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description Forest land gained and lost between two survey years. */
+        ChangeView: {
+            /** Format: int32 */
+            after: number;
+            /** Format: int32 */
+            before: number;
+            changes: components["schemas"]["ChangeItem"][];
+            /** Format: double */
+            gained_m2: number;
+            /** Format: double */
+            lost_m2: number;
+            /** Format: double */
+            net_m2: number;
+        };
+        /** @description A check-in (签到); the id is the phone's. */
+        CheckinBody: {
+            /** Format: double */
+            accuracy_m?: number | null;
+            /** @description When, RFC 3339 (the phone's time). */
+            at: string;
+            id: string;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+        };
+        /** @description One chief post's standing. */
+        ChiefCompliance: {
+            /** @description Fewer patrols than the rule asks so far in the period. */
+            behind: boolean;
+            /** Format: int32 */
+            done: number;
+            grid_code: string;
+            grid_name: string;
+            level: components["schemas"]["Level"];
+            period_end: string;
+            period_start: string;
+            person_name: string;
+            post_id: string;
+            post_title: string;
+            /** Format: int32 */
+            required: number;
+        };
         /** @description One entry of a code table. */
         CodeEntry: {
             code: string;
@@ -667,6 +1106,13 @@ export interface components {
             duties: string;
             name: string;
         };
+        /** @description One dimension's breakdown, largest area first. */
+        DimensionStats: {
+            dimension: string;
+            title_en: string;
+            title_zh: string;
+            values: components["schemas"]["StatValue"][];
+        };
         EndStaffBody: {
             end_date: string;
         };
@@ -677,6 +1123,48 @@ export interface components {
             /** @description Human-readable explanation. */
             message: string;
         };
+        /** @description What a field holds. */
+        FieldKind: {
+            /** @enum {string} */
+            type: "text";
+        } | {
+            /** @enum {string} */
+            type: "integer";
+        } | {
+            /** @enum {string} */
+            type: "real";
+        } | {
+            /** @description A code of the named code table; names are accepted and turned into codes. */
+            table: string;
+            /** @enum {string} */
+            type: "code";
+        };
+        /** @description One field of a layer's schema. */
+        FieldSpec: {
+            kind: components["schemas"]["FieldKind"];
+            label_en: string;
+            label_zh: string;
+            /** @description The canonical (lower-case) name. */
+            name: string;
+        };
+        /** @description Forest cover rate (森林覆盖率) by the national definition. */
+        ForestCover: {
+            /**
+             * Format: double
+             * @description 乔木林地 + 竹林地 + 国家特别规定灌木林地, m².
+             */
+            forest_m2: number;
+            /**
+             * Format: double
+             * @description The grid's or area's whole area, m².
+             */
+            land_m2: number;
+            /**
+             * Format: double
+             * @description `forest_m2 / land_m2`.
+             */
+            rate: number;
+        };
         /** @description The four-sided boundary description (四至). */
         FourSides: {
             east: string;
@@ -684,6 +1172,11 @@ export interface components {
             south: string;
             west: string;
         };
+        /**
+         * @description The kinds of geometry a layer holds.
+         * @enum {string}
+         */
+        GeometryKind: "point" | "line" | "polygon";
         GridDetail: {
             /** @description Ancestors inside the caller's scope, root first. */
             ancestors: components["schemas"]["GridSummary"][];
@@ -706,6 +1199,98 @@ export interface components {
         Health: {
             backend: string;
             status: string;
+        };
+        /** @description What an import of detections did. */
+        HotspotImportView: {
+            /**
+             * Format: int64
+             * @description Stored before: not stored again.
+             */
+            duplicates: number;
+            /** Format: int64 */
+            incidents_joined: number;
+            /** Format: int64 */
+            incidents_raised: number;
+            /**
+             * Format: int64
+             * @description Of those stored, on or near forest land.
+             */
+            near_forest: number;
+            /**
+             * Format: int64
+             * @description Outside the city: not kept.
+             */
+            outside: number;
+            /** Format: int64 */
+            read: number;
+            /** Format: int64 */
+            stored: number;
+            unreadable: components["schemas"]["BadRow"][];
+        };
+        /** @description A stored detection. */
+        HotspotView: {
+            acquired_at: string;
+            /** Format: double */
+            brightness_k?: number | null;
+            /**
+             * Format: int32
+             * @description 0–100.
+             */
+            confidence: number;
+            daynight?: string | null;
+            /**
+             * Format: double
+             * @description Distance to forest land, m.
+             */
+            forest_distance_m?: number | null;
+            /** Format: double */
+            frp_mw?: number | null;
+            /** @description The village (or deepest grid) it lies in. */
+            grid_code: string;
+            id: string;
+            /** @description The fire incident it raised or joined. */
+            incident_id?: string | null;
+            instrument: string;
+            /** @description The land class (地类) of the sub-compartment it lies in. */
+            land_class?: string | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            satellite: string;
+        };
+        /** @description The answer to an upload: the stored import, or why nothing was stored. */
+        ImportReportView: {
+            /** Format: int64 */
+            accepted: number;
+            /** @description `import_rejected` when nothing was stored (with status 422). */
+            code?: string | null;
+            driver: string;
+            import?: null | components["schemas"]["ImportView"];
+            message?: string | null;
+            /** Format: int64 */
+            read: number;
+            rejected: components["schemas"]["RejectionView"][];
+            /** Format: int64 */
+            rejected_total: number;
+            srs: string;
+            warnings: components["schemas"]["WarningView"][];
+            /** Format: int64 */
+            warnings_total: number;
+        };
+        /** @description An import as stored. */
+        ImportView: {
+            created_at: string;
+            /** Format: int64 */
+            features: number;
+            id: string;
+            layer: string;
+            source: string;
+            srs: string;
+            /** Format: int64 */
+            warnings: number;
+            /** Format: int32 */
+            year: number;
         };
         /** @description Something done to an incident. As JSON: `{"action": "reject", "reason": "…"}`. */
         IncidentAction: {
@@ -804,6 +1389,18 @@ export interface components {
             /** @description Fire, SOS and hotspots reach the responsible chief, the office and nearby rangers at once. */
             urgent_alert: boolean;
         };
+        /** @description A layer of the one map, with the survey years it holds. */
+        LayerView: {
+            /** @description Statistics dimensions (`land_class`…). */
+            dimensions: string[];
+            fields: components["schemas"]["FieldSpec"][];
+            geometry: components["schemas"]["GeometryKind"];
+            key: string;
+            title_en: string;
+            title_zh: string;
+            /** @description Survey years with data, oldest first. */
+            years: number[];
+        };
         /**
          * @description Level of a grid, which is also the level of its chief.
          * @enum {string}
@@ -895,6 +1492,43 @@ export interface components {
             new_password: string;
             old_password: string;
         };
+        /**
+         * @description What the phone asks of a patrol.
+         * @enum {string}
+         */
+        PatrolAction: "pause" | "resume" | "end";
+        PatrolDetail: {
+            patrol: components["schemas"]["PatrolView"];
+            /** @description Stored points left out of the track as noise, jumps or repeats. */
+            rejected: number;
+            /** @description The cleaned track, by time. */
+            track: components["schemas"]["TrackPointView"][];
+        };
+        /**
+         * @description Whose patrol it is.
+         * @enum {string}
+         */
+        PatrolKind: "ranger" | "chief";
+        /**
+         * @description Where a patrol stands.
+         * @enum {string}
+         */
+        PatrolState: "active" | "paused" | "ended";
+        PatrolView: {
+            /** Format: double */
+            distance_m: number;
+            ended_at?: string | null;
+            grid_code: string;
+            id: string;
+            kind: components["schemas"]["PatrolKind"];
+            /** Format: int64 */
+            moving_s: number;
+            /** Format: int64 */
+            point_count: number;
+            started_at: string;
+            state: components["schemas"]["PatrolState"];
+            username: string;
+        };
         PersonSummary: {
             id: string;
             name: string;
@@ -906,6 +1540,23 @@ export interface components {
             name: string;
             phone: string;
             unit: string;
+        };
+        PointBody: {
+            /** Format: double */
+            accuracy_m?: number | null;
+            /** @description The phone's id of the fix. */
+            id: string;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            /** Format: double */
+            speed_mps?: number | null;
+            /** @description RFC 3339. */
+            t: string;
+        };
+        PointsBody: {
+            points: components["schemas"]["PointBody"][];
         };
         PostDetail: {
             /** @description Every term, newest first. */
@@ -962,6 +1613,68 @@ export interface components {
             title: string;
         };
         /**
+         * @description A spatial and attribute query on a layer (B5); also the forest-land occupation check when
+         *     the region is a project boundary.
+         */
+        QueryBody: {
+            /** @description Attribute equalities, by canonical field name. */
+            properties?: {
+                [key: string]: string;
+            };
+            region: components["schemas"]["Region"];
+            /**
+             * Format: int32
+             * @description The survey year; the latest by default.
+             */
+            year?: number | null;
+        };
+        /** @description One feature met by a query. */
+        QueryHit: {
+            id: string;
+            /**
+             * Format: double
+             * @description The part of the feature inside the region, m².
+             */
+            overlap_m2: number;
+            properties: Record<string, never>;
+        };
+        /**
+         * @description A query's answer: statistics of the parts inside the region and the features met (the
+         *     first 1,000, largest overlap first).
+         */
+        QueryResult: {
+            hits: components["schemas"]["QueryHit"][];
+            /** Format: int64 */
+            hits_total: number;
+            stats: components["schemas"]["StatsView"];
+        };
+        /**
+         * @description The region of a query: a GeoJSON geometry (drawn polygon, or a point or line with
+         *     `buffer_m`), a grid or a responsibility area. Exactly one of `geometry`, `grid`, `area`.
+         */
+        Region: {
+            area?: string | null;
+            /**
+             * Format: double
+             * @description Buffer distance in metres around `geometry`.
+             */
+            buffer_m?: number | null;
+            /** @description A GeoJSON geometry in lon/lat. */
+            geometry?: Record<string, never> | null;
+            grid?: string | null;
+        };
+        /** @description A refused feature. */
+        RejectionView: {
+            /** @description `invalid_geometry`, `wrong_geometry_type`, `outside_scope` or `unreadable`. */
+            code: string;
+            /**
+             * Format: int64
+             * @description Zero-based index in the source.
+             */
+            index: number;
+            reason: string;
+        };
+        /**
          * @description A user's role (角色).
          * @enum {string}
          */
@@ -989,6 +1702,54 @@ export interface components {
             team_name?: string | null;
             unit: string;
         };
+        /** @description A patrol started on the phone. */
+        StartBody: {
+            /** @description The grid patrolled; the caller's own by default (any grid in the caller's scope). */
+            grid_code?: string | null;
+            id: string;
+            /** @description RFC 3339; the server's time by default. */
+            started_at?: string | null;
+        };
+        /** @description Area, stock and count of one value of a dimension. */
+        StatValue: {
+            /** Format: double */
+            area_ha: number;
+            /** Format: double */
+            area_m2: number;
+            /** Format: double */
+            area_mu: number;
+            /** Format: int64 */
+            features: number;
+            name_en: string;
+            name_zh: string;
+            value: string;
+            /** Format: double */
+            volume_m3: number;
+        };
+        /** @description Statistics of a layer in a grid, a responsibility area or a query region. */
+        StatsView: {
+            /** Format: double */
+            area_ha: number;
+            /** Format: double */
+            area_m2: number;
+            /** Format: double */
+            area_mu: number;
+            dimensions: components["schemas"]["DimensionStats"][];
+            /** Format: int64 */
+            features: number;
+            forest_cover?: null | components["schemas"]["ForestCover"];
+            layer: string;
+            /** @description The grid or area code, or `query`. */
+            target: string;
+            /** Format: double */
+            volume_m3: number;
+            /** Format: int32 */
+            year: number;
+        };
+        Stored: {
+            /** @description False when the same id was stored before (a retry). */
+            created: boolean;
+        };
         /**
          * @description Ranger team level: county 大队, town 中队, village 小队.
          * @enum {string}
@@ -1008,6 +1769,21 @@ export interface components {
             person: components["schemas"]["PersonSummary"];
             start_date: string;
         };
+        TrackPointView: {
+            /** Format: double */
+            accuracy_m?: number | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            t: string;
+        };
+        UploadView: {
+            /** Format: int64 */
+            duplicates: number;
+            /** Format: int64 */
+            stored: number;
+        };
         UserView: {
             disabled: boolean;
             grid_code: string;
@@ -1019,6 +1795,14 @@ export interface components {
             person_id?: string | null;
             role: components["schemas"]["Role"];
             username: string;
+        };
+        /** @description A value kept as given. */
+        WarningView: {
+            field: string;
+            /** Format: int64 */
+            index: number;
+            reason: string;
+            value: string;
         };
     };
     responses: never;
@@ -1391,6 +2175,53 @@ export interface operations {
             };
         };
     };
+    patrols_checkin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stored"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stored"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     admin_code_tables: {
         parameters: {
             query?: never;
@@ -1484,6 +2315,36 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_compliance: {
+        parameters: {
+            query?: {
+                /** @description A day of the periods to check (YYYY-MM-DD); today by default. */
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChiefCompliance"][];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1746,6 +2607,79 @@ export interface operations {
             };
         };
     };
+    hotspots_list: {
+        parameters: {
+            query?: {
+                /** @description Detections acquired at or after this instant (RFC 3339); the last 7 days by default. */
+                since?: string | null;
+                /** @description `minx,miny,maxx,maxy` in degrees. */
+                bbox?: string | null;
+                /** @description At most 5,000; 500 by default. */
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hotspots_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotImportView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     incidents_list: {
         parameters: {
             query?: {
@@ -1918,6 +2852,417 @@ export interface operations {
             };
         };
     };
+    layers_catalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LayerView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_change: {
+        parameters: {
+            query: {
+                /** @description The earlier survey year. */
+                before: number;
+                /** @description The later survey year. */
+                after: number;
+                /** @description A grid or area code to limit the comparison to; the caller's grid by default. */
+                target?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_export: {
+        parameters: {
+            query: {
+                /** @description `gpkg`, `shp` (a zipped Shapefile with .prj and .cpg), `geojson` or `xlsx`. */
+                format: string;
+                /** @description The survey year; the latest by default. */
+                year?: number;
+                /** @description Only features in this grid (in the caller's scope). */
+                grid?: string;
+                /** @description `minx,miny,maxx,maxy` in degrees. */
+                bbox?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_features: {
+        parameters: {
+            query?: {
+                /** @description The survey year; the latest by default. */
+                year?: number;
+                /** @description `minx,miny,maxx,maxy` in degrees. */
+                bbox?: string;
+                /** @description At most 10,000; 100 by default. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GeoJSON FeatureCollection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_feature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+                /** @description Feature id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GeoJSON Feature */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_imports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_upload: {
+        parameters: {
+            query: {
+                /**
+                 * @description The file's name; its extension tells the format (`.zip` for a zipped Shapefile,
+                 *     `.gpkg`, `.geojson`, `.kml`, `.csv`, `.gdb.zip`…).
+                 */
+                filename: string;
+                /** @description The survey year; this year by default. */
+                year?: number | null;
+                /** @description The source CRS when the file states none or a wrong one (`EPSG:4549`). */
+                srs?: string | null;
+                /** @description A Shapefile's attribute encoding when it has no `.cpg` (`CP936`). */
+                encoding?: string | null;
+                /** @description Remove the GCJ-02 offset. */
+                gcj02?: boolean;
+                /** @description The layer of a multi-layer source. */
+                source_layer?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportView"];
+                };
+            };
+        };
+    };
+    layers_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+                /** @description Import id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    layers_stats: {
+        parameters: {
+            query?: {
+                /** @description A grid code or a responsibility area code; the caller's own grid by default. */
+                target?: string | null;
+                /** @description The survey year; the latest by default. */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     admin_organisation: {
         parameters: {
             query?: never;
@@ -1936,6 +3281,221 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_list: {
+        parameters: {
+            query?: {
+                /** @description `ranger` or `chief`. */
+                kind?: string | null;
+                /** @description `active`, `paused` or `ended`. */
+                state?: string | null;
+                /** @description Only the caller's own. */
+                mine?: boolean;
+                /** @description Started at or after (RFC 3339). */
+                from?: string | null;
+                /** @description Started before (RFC 3339). */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Patrol id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_act: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Patrol id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_points: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Patrol id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PointsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2371,6 +3931,95 @@ export interface operations {
                 };
             };
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tiles_tilejson: {
+        parameters: {
+            query?: {
+                /** @description The survey year; the latest by default. */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description `{layer}.json` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TileJSON 3.0.0 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tiles_tile: {
+        parameters: {
+            query?: {
+                /** @description The survey year; the latest by default. */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description Layer key */
+                layer: string;
+                /** @description Zoom */
+                z: number;
+                /** @description Column */
+                x: number;
+                /** @description Row, with the `.mvt` suffix */
+                y: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mapbox Vector Tile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.mapbox-vector-tile": number[];
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

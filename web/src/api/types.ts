@@ -1,4 +1,5 @@
 // Names for the wire types. They are aliases of the generated OpenAPI schema, never redefinitions.
+import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -41,3 +42,40 @@ export type IncidentAction = Schemas['IncidentAction'];
 export type IncidentState = Schemas['IncidentState'];
 export type Priority = Schemas['Priority'];
 export type IncidentSource = Schemas['IncidentSource'];
+// The one map (一张图): layers, their statistics, queries and survey-year change.
+export type LayerView = Schemas['LayerView'];
+export type FieldSpec = Schemas['FieldSpec'];
+export type FieldKind = Schemas['FieldKind'];
+export type GeometryKind = Schemas['GeometryKind'];
+export type StatsView = Schemas['StatsView'];
+export type DimensionStats = Schemas['DimensionStats'];
+export type StatValue = Schemas['StatValue'];
+export type ForestCover = Schemas['ForestCover'];
+export type QueryBody = Schemas['QueryBody'];
+export type QueryRegion = Schemas['Region'];
+export type QueryResult = Schemas['QueryResult'];
+export type QueryHit = Schemas['QueryHit'];
+export type ChangeView = Schemas['ChangeView'];
+export type ChangeItem = Schemas['ChangeItem'];
+
+/**
+ * `GET /layers/{layer}/features/{id}` and `GET /grids/{code}/boundary` answer GeoJSON, which the
+ * OpenAPI document states only as an object; these name the members the server writes
+ * (crates/server/src/api/layers/mod.rs `feature`, crates/server/src/api/grids.rs `boundary`).
+ */
+export interface LayerFeature extends Feature<Geometry | null, Record<string, unknown>> {
+  id: string;
+  year: number;
+  area_m2: number | null;
+  volume_m3: number | null;
+  placement: {
+    /** Leaf grid path (`/320200/320205/320205001/320205001001/`) and the overlap in m². */
+    grids: { path: string; overlap_m2: number }[];
+    areas: { code: string; overlap_m2: number }[];
+  };
+}
+
+export interface GridBoundary
+  extends Feature<Polygon | MultiPolygon | null, { code: string; name: string; level: GridLevel; area_m2: number | null }> {
+  id: string;
+}

@@ -23,6 +23,8 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: '', redirect: { name: 'grids' } },
       { path: 'grids/:code?', name: 'grids', component: () => import('../views/GridView.vue') },
+      // 一张图: MapLibre and ECharts load with this page only.
+      { path: 'map', name: 'map', component: () => import('../views/MapView.vue') },
       { path: 'areas/:code', name: 'area', component: () => import('../views/AreaView.vue') },
       { path: 'incidents', name: 'incidents', component: () => import('../views/IncidentsView.vue') },
       { path: 'incidents/:id', name: 'incident', component: () => import('../views/IncidentView.vue') },

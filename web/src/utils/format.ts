@@ -15,6 +15,16 @@ export function fixed2(n: number, locale: string): string {
   return n.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
+/** A number with exactly `digits` decimals, grouped the locale's way. */
+export function decimal(n: number, locale: string, digits: number): string {
+  return n.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A ratio (0.2151) as a percentage with two decimals (21.51%). */
+export function percent(ratio: number, locale: string): string {
+  return ratio.toLocaleString(locale, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
 /** A timestamp in the viewer's local time, `YYYY-MM-DD HH:mm:ss`. */
 export function dateTime(rfc3339: string): string {
   const d = new Date(rfc3339);
