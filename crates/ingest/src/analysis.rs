@@ -199,7 +199,7 @@ mod tests {
         ]])
     }
 
-    fn feature(year: i32, mp: &MultiPolygon<f64>, props: serde_json::Value) -> Feature {
+    fn feature(year: i32, mp: &MultiPolygon<f64>, props: &serde_json::Value) -> Feature {
         Feature {
             id: linzhang_domain::ids::new_id(),
             layer: "subcompartment".into(),
@@ -214,8 +214,12 @@ mod tests {
     #[test]
     fn a_region_counts_the_parts_inside_it() {
         let spec = linzhang_domain::layer::layer("subcompartment").expect("layer");
-        let a = feature(2025, &square(120.0, 31.0, 0.01), json!({"di_lei": "0111"}));
-        let b = feature(2025, &square(120.02, 31.0, 0.01), json!({"di_lei": "0113"}));
+        let a = feature(2025, &square(120.0, 31.0, 0.01), &json!({"di_lei": "0111"}));
+        let b = feature(
+            2025,
+            &square(120.02, 31.0, 0.01),
+            &json!({"di_lei": "0113"}),
+        );
         let region = square(120.005, 31.0, 0.01); // half of a, none of b
         let o = overlay(spec, &region, &[a.clone(), b]);
         assert_eq!(o.parts.len(), 1);
@@ -243,18 +247,18 @@ mod tests {
         let felled = square(120.02, 31.0, 0.01);
         let planted = square(120.04, 31.0, 0.01);
         let before = vec![
-            feature(2024, &kept, json!({"di_lei": "0111"})),
-            feature(2024, &felled, json!({"di_lei": "0111"})),
-            feature(2024, &planted, json!({"di_lei": "0171"})),
+            feature(2024, &kept, &json!({"di_lei": "0111"})),
+            feature(2024, &felled, &json!({"di_lei": "0111"})),
+            feature(2024, &planted, &json!({"di_lei": "0171"})),
         ];
         let after = vec![
-            feature(2025, &kept, json!({"di_lei": "0111"})),
+            feature(2025, &kept, &json!({"di_lei": "0111"})),
             feature(
                 2025,
                 &felled,
-                json!({"di_lei": "0252", "bg_yy": "建设占用"}),
+                &json!({"di_lei": "0252", "bg_yy": "建设占用"}),
             ),
-            feature(2025, &planted, json!({"di_lei": "0111", "bg_yy": "造林"})),
+            feature(2025, &planted, &json!({"di_lei": "0111", "bg_yy": "造林"})),
         ];
         // 0171 (宜林地) is forest land too: planting it changes the class, not forest land.
         let r = forest_change(&before, &after);
@@ -270,10 +274,10 @@ mod tests {
             (Some("0111"), Some("0252"))
         );
         assert!((r.lost_m2 - before[1].area_m2).abs() < 1.0);
-        assert_eq!(r.gained_m2, 0.0);
+        assert!(r.gained_m2.abs() < 1e-9);
         // The other way round, the building land is reforested.
         let r = forest_change(&after, &before);
         assert_eq!(r.changes[0].feature, before[1].id);
-        assert!(r.gained_m2 > 0.0 && r.lost_m2 == 0.0);
+        assert!(r.gained_m2 > 0.0 && r.lost_m2.abs() < 1e-9);
     }
 }

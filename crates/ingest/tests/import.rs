@@ -15,42 +15,51 @@ use serde_json::json;
 #[tokio::test]
 async fn gbk_shapefile_in_4549_and_geopackage_in_4490_give_the_same_statistics() {
     let dir = temp();
-    let (s, _) = store(dir.path()).await;
+    let (db, _) = store(dir.path()).await;
     let src = subcompartments(dir.path(), None);
-    let p = |p: &Path| p.to_str().expect("utf8").to_owned();
+    let name = |p: &Path| p.to_str().expect("utf8").to_owned();
     let shp = dir.path().join("xb.shp");
     ogr2ogr(&[
         "-t_srs",
         "EPSG:4549",
         "-lco",
         "ENCODING=CP936",
-        &p(&shp),
-        &p(&src),
+        &name(&shp),
+        &name(&src),
     ]);
     std::fs::remove_file(dir.path().join("xb.cpg")).expect("no .cpg");
     let gpkg = dir.path().join("xb.gpkg");
-    ogr2ogr(&["-a_srs", "EPSG:4490", &p(&gpkg), &p(&src)]);
+    ogr2ogr(&["-a_srs", "EPSG:4490", &name(&gpkg), &name(&src)]);
 
-    let a = import(&s, &shp, 2024).await;
-    assert!(a.rejected.is_empty(), "{:?}", a.rejected);
-    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
-    assert_eq!((a.srs.as_str(), a.accepted), ("EPSG:4549", 24));
-    let b = import(&s, &gpkg, 2025).await;
-    assert_eq!((b.srs.as_str(), b.accepted), ("EPSG:4490", 24));
+    let shp_report = import(&db, &shp, 2024).await;
+    assert!(shp_report.rejected.is_empty(), "{:?}", shp_report.rejected);
+    assert!(shp_report.warnings.is_empty(), "{:?}", shp_report.warnings);
+    assert_eq!(
+        (shp_report.srs.as_str(), shp_report.accepted),
+        ("EPSG:4549", 24)
+    );
+    let gpkg_report = import(&db, &gpkg, 2025).await;
+    assert_eq!(
+        (gpkg_report.srs.as_str(), gpkg_report.accepted),
+        ("EPSG:4490", 24)
+    );
 
     let all = Scope::everything();
     for target in ["320200", "320282101001", "320282101002"] {
-        let x = s
+        let of_2024 = db
             .layer_stats(&all, "subcompartment", 2024, target)
             .await
             .expect("stats");
-        let y = s
+        let of_2025 = db
             .layer_stats(&all, "subcompartment", 2025, target)
             .await
             .expect("stats");
-        assert_eq!(x.len(), y.len(), "{target}");
-        assert!(x.len() > 20, "every dimension is counted: {x:?}");
-        for (r, q) in x.iter().zip(&y) {
+        assert_eq!(of_2024.len(), of_2025.len(), "{target}");
+        assert!(
+            of_2024.len() > 20,
+            "every dimension is counted: {of_2024:?}"
+        );
+        for (r, q) in of_2024.iter().zip(&of_2025) {
             assert_eq!(
                 (&r.dimension, &r.value, r.features),
                 (&q.dimension, &q.value, q.features)
@@ -63,7 +72,7 @@ async fn gbk_shapefile_in_4549_and_geopackage_in_4490_give_the_same_statistics()
         }
     }
     // Names became codes: the land classes are the table's codes.
-    let city = s
+    let city = db
         .layer_stats(&all, "subcompartment", 2025, "320200")
         .await
         .expect("stats");
@@ -86,15 +95,15 @@ async fn gbk_shapefile_in_4549_and_geopackage_in_4490_give_the_same_statistics()
             .map(|r| r.area_m2)
             .expect("total")
     };
-    let west = s
+    let west = db
         .layer_stats(&all, "subcompartment", 2025, "320282101001")
         .await
         .expect("stats");
-    let east = s
+    let east = db
         .layer_stats(&all, "subcompartment", 2025, "320282101002")
         .await
         .expect("stats");
-    let town = s
+    let town = db
         .layer_stats(&all, "subcompartment", 2025, "320282101")
         .await
         .expect("stats");
