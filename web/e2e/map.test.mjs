@@ -100,6 +100,17 @@ describe('one map', () => {
     assert.ok(city > 7 && city < 11, `the map fits the city (zoom ${city})`);
     await screenshot(page, 'map-city');
 
+    // The export links download the layer (in the user's grids) through the browser's session.
+    const href = await page.getByTestId('layer-export-ancient_tree-geojson').getAttribute('href');
+    const download = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      const body = await r.json();
+      return { status: r.status, disposition: r.headers.get('content-disposition'), count: body.features.length };
+    }, href);
+    assert.equal(download.status, 200);
+    assert.match(download.disposition, /ancient_tree_2025\.geojson/);
+    assert.ok(download.count > 100, `ancient trees exported: ${download.count}`);
+
     // Closer: the town with the most sub-compartment area (by the statistics API, county then
     // town), fitted like the stats panel's locate button does.
     const town = await page.evaluate(async () => {

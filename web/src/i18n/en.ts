@@ -319,6 +319,7 @@ const en: Messages = {
     opacity: 'Opacity',
     year: 'Survey year',
     colorBy: 'Colour by',
+    export: 'Export',
     singleColor: 'One colour',
     units: { m: 'm', km: 'km', m2: 'm²', ha: 'ha', mu: 'mu', m3: 'm³' },
     feature: {

@@ -317,6 +317,7 @@ const zhCN = {
     opacity: '透明度',
     year: '调查年度',
     colorBy: '分类着色',
+    export: '导出',
     singleColor: '单一颜色',
     units: { m: '米', km: '千米', m2: '平方米', ha: '公顷', mu: '亩', m3: '立方米' },
     feature: {
