@@ -639,7 +639,8 @@ impl Stand {
     }
 
     /// Ages the stand from [`BASE_YEAR`] to `year`: mature commercial forest is felled and
-    /// replanted, barren land afforested, young plantations close, rarely a fire; growing stock
+    /// replanted, barren land afforested, young plantations close, rarely a fire, now and then
+    /// forest on the plains is built on and farmland returned to forest; growing stock
     /// grows about 2.5 % a year. `BG_YY` names a change made in `year` itself.
     pub(super) fn in_year(mut self, year: i32, s: &Setting) -> Self {
         let mut growth_years = year - BASE_YEAR;
@@ -660,6 +661,29 @@ impl Stand {
                 "0111" if u < 0.0003 => {
                     self.clear("0162");
                     Some("火灾")
+                }
+                // Forest land lost to building on the plains, and farmland returned to forest:
+                // what the change analysis between survey years is for.
+                "0111" | "0113" if commercial && s.hill < 0.4 && u > 0.9985 => {
+                    self.clear(if v < 0.5 { "0252" } else { "0253" });
+                    // No longer forest land: no forest category, type or grades.
+                    self.sen_lin_lb = None;
+                    self.shi_quan_d = None;
+                    self.gjgyl_bhdj = None;
+                    self.lin_zhong = None;
+                    self.lm_qs = None;
+                    self.qi_yuan = None;
+                    self.bh_dj = None;
+                    self.zl_dj = None;
+                    Some("建设占用")
+                }
+                "0210" if u < 0.05 => {
+                    self.plant(v, s.hill);
+                    // Returned farmland becomes local public-welfare forest, county level.
+                    self.sen_lin_lb = Some("12");
+                    self.shi_quan_d = Some("23");
+                    self.bh_dj = Some("4");
+                    Some("退耕还林")
                 }
                 "0161" | "0162" if y > self.changed && u < 0.7 => {
                     self.plant(v, s.hill);
