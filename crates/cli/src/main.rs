@@ -59,6 +59,17 @@ enum Command {
     Index(raster::IndexArgs),
     /// Find change patches between two scenes of the same place (GeoJSON out).
     Detect(raster::DetectArgs),
+    /// Make a batch of change spots (疑似变化图斑) from the patches `linzhang detect` wrote:
+    /// clipped to forest land, placed on villages and areas, ready for field verification.
+    Spots {
+        /// The batch's name, e.g. 2026年第1期.
+        #[arg(long)]
+        batch: String,
+        /// Smallest spot kept once clipped to forest land, m².
+        #[arg(long = "min-area", default_value_t = 666.7)]
+        min_area_m2: f64,
+        patches: std::path::PathBuf,
+    },
     /// Look for smoke and fire in camera frames (JPEG or PNG) with the built-in detector:
     /// one line per image, `path<TAB>fire|smoke|none<TAB>score`.
     SmokeFire {
@@ -166,6 +177,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             ))
         }
         Command::SmokeFire { images } => smoke_fire(&images),
+        Command::Spots {
+            batch,
+            min_area_m2,
+            patches,
+        } => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            let result = spots(&store, clock.as_ref(), &batch, min_area_m2, &patches).await;
+            store.close().await;
+            out(&result?)
+        }
         Command::Index(args) => out(&raster::index(&args)?),
         Command::Detect(args) => out(&raster::detect_patches(&args)?),
         Command::Hotspots { file } => {
@@ -308,4 +329,28 @@ fn smoke_fire(images: &[std::path::PathBuf]) -> anyhow::Result<()> {
     } else {
         anyhow::bail!("{}", failed.join("\n"))
     }
+}
+
+async fn spots(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    batch: &str,
+    min_area_m2: f64,
+    path: &std::path::Path,
+) -> anyhow::Result<String> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let patches: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not GeoJSON", path.display()))?;
+    let (new, report) =
+        linzhang_ingest::spots_from_patches(store, batch, &patches, min_area_m2).await?;
+    let ctx = linzhang_store::WriteCtx {
+        actor: linzhang_domain::audit::Actor::system("cli"),
+        at: clock.now(),
+    };
+    let stored = store.create_change_batch(&ctx, &new).await?;
+    Ok(format!(
+        "batch {} ({}): {} of {} patches kept as change spots, {} off forest land, outside the city or too small\n",
+        stored.name, stored.id, report.kept, report.read, report.dropped
+    ))
 }

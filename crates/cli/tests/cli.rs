@@ -233,6 +233,8 @@ fn import_from_the_command_line(db: &str, dir: &std::path::Path) {
 
     hotspots_from_the_command_line(db, &good);
 
+    spots_from_the_command_line(db, dir);
+
     let out = linzhang(db, &["import", "--layer", "moon_rocks", &path(&good)], None);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("unknown layer moon_rocks"));
@@ -360,4 +362,30 @@ fn index_and_detect_from_the_command_line() {
         None,
     );
     assert!(!out.status.success());
+}
+
+/// A detected patch over southern Yixing becomes a batch of change spots; names are unique.
+fn spots_from_the_command_line(db: &str, dir: &std::path::Path) {
+    let path = |p: &std::path::Path| p.to_str().expect("utf8").to_owned();
+    let patches = dir.join("patches.geojson");
+    let collection = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"cause_zh":"采伐"},
+        "geometry":{"type":"Polygon","coordinates":[[[119.6,31.15],[119.95,31.15],[119.95,31.35],[119.6,31.35],[119.6,31.15]]]}}]}"#;
+    std::fs::write(&patches, collection).expect("write");
+    let out = linzhang(
+        db,
+        &["spots", "--batch", "2026年第1期", &path(&patches)],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 of 1 patches kept"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = linzhang(
+        db,
+        &["spots", "--batch", "2026年第1期", &path(&patches)],
+        None,
+    );
+    assert!(!out.status.success(), "batch names are unique");
 }

@@ -11,6 +11,7 @@ mod analysis;
 mod hotspots;
 mod place;
 mod prepare;
+mod spots;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,7 @@ pub use analysis::{
 pub use hotspots::{HotspotReport, import_hotspots, parse_firms};
 pub use place::Placer;
 pub use prepare::{FeatureWarning, Prepared, Preparer, Rejection};
+pub use spots::{SpotReport, spots_from_patches};
 
 /// What to import into.
 #[derive(Debug, Clone, PartialEq, Eq)]

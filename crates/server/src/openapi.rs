@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
-use crate::api::{admin, areas, grids, hotspots, incidents, org, patrols, views};
+use crate::api::{admin, areas, grids, hotspots, incidents, org, patrols, spots, views};
 use crate::auth::routes as auth;
 use crate::state::AppState;
 use crate::tiles;
@@ -74,12 +74,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::act))
         .routes(routes!(patrols::detail))
         .routes(routes!(patrols::compliance))
+        .routes(routes!(spots::batches))
+        .routes(routes!(spots::spots))
+        .routes(routes!(spots::stats))
+        .routes(routes!(spots::verify))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::tilejson))
         // Every request body above is small; GIS files (below) may be large and stream to disk.
         .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
         .routes(routes!(layers::imports, layers::upload))
         .routes(routes!(hotspots::import))
+        .routes(routes!(spots::create))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
 }

@@ -69,13 +69,17 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/patrols/{id}/points",
         "/api/v1/patrols/{id}/actions",
         "/api/v1/compliance/chief-patrols",
+        "/api/v1/change-batches",
+        "/api/v1/change-batches/{id}/spots",
+        "/api/v1/change-batches/{id}/stats",
+        "/api/v1/change-spots/{id}/verification",
         "/api/v1/hotspots/imports",
         "/tiles/{layer}/{z}/{x}/{y}",
         "/tiles/{file}",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 52, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 56, "a new route needs its place in this list");
 }
 
 #[test]

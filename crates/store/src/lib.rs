@@ -14,6 +14,7 @@ mod error;
 mod layers;
 mod model;
 mod patrols;
+mod spots;
 mod sql;
 mod store;
 
@@ -23,5 +24,6 @@ pub use layers::*;
 pub use linzhang_domain::Scope;
 pub use model::*;
 pub use patrols::*;
+pub use spots::*;
 pub use sql::SqlStore;
 pub use store::Store;

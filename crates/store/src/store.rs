@@ -21,6 +21,7 @@ use crate::model::{
 use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
+use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
 
 /// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
 /// writes take a [`WriteCtx`] and are audited in their own transaction.
@@ -314,4 +315,30 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<ChiefPatrolCount>>;
+
+    // Change spots (疑似变化图斑).
+    /// Stores a batch and its spots in one transaction; batch names are unique.
+    async fn create_change_batch(
+        &self,
+        ctx: &WriteCtx,
+        batch: &NewChangeBatch,
+    ) -> StoreResult<ChangeBatch>;
+    /// Every batch, counting the spots in the scope.
+    async fn change_batches(&self, scope: &Scope) -> StoreResult<Vec<ChangeBatch>>;
+    /// A batch's spots in the scope, optionally of one state.
+    async fn change_spots(
+        &self,
+        scope: &Scope,
+        batch: Uuid,
+        state: Option<linzhang_domain::change_spot::SpotState>,
+    ) -> StoreResult<Vec<ChangeSpot>>;
+    async fn change_spot(&self, scope: &Scope, id: Uuid) -> StoreResult<ChangeSpot>;
+    /// Records a spot's field verification.
+    async fn verify_change_spot(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        verification: &Verification,
+    ) -> StoreResult<ChangeSpot>;
 }

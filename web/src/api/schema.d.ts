@@ -194,6 +194,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/change-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every batch, counting the spots in the caller's grids. */
+        get: operations["spots_batches"];
+        put?: never;
+        /**
+         * A batch from the patches of `linzhang detect` (a GeoJSON FeatureCollection, the body):
+         *     each is clipped to forest land, placed on its village and area, and given the attributes
+         *     of its sub-compartment. Office and admins.
+         */
+        post: operations["spots_create_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-batches/{id}/spots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch's spots in the caller's grids as GeoJSON (for the map and the field app). */
+        get: operations["spots_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-batches/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A batch's spots in the caller's grids by county and status. */
+        get: operations["spots_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-spots/{id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record what the field visit found. A change found illegal opens a case (an incident of the
+         *     matching kind, source satellite) for the spot's grid, linked to the spot.
+         */
+        post: operations["spots_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/checkins": {
         parameters: {
             query?: never;
@@ -1018,6 +1094,32 @@ export interface components {
             line: number;
             reason: string;
         };
+        BatchCreated: {
+            batch: components["schemas"]["BatchView"];
+            /**
+             * Format: int64
+             * @description Off forest land, outside the city, or too small once clipped.
+             */
+            dropped: number;
+            /** Format: int64 */
+            kept: number;
+            /** Format: int64 */
+            read: number;
+        };
+        BatchView: {
+            after_date?: string | null;
+            before_date?: string | null;
+            created_at: string;
+            id: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Spots in the caller's grids, and of those verified.
+             */
+            spots: number;
+            /** Format: int64 */
+            verified: number;
+        };
         /** @description One polygon's change. */
         ChangeItem: {
             feature: string;
@@ -1100,6 +1202,18 @@ export interface components {
             title_zh: string;
             /** Format: int64 */
             version: number;
+        };
+        /** @description One county's spots of a batch. */
+        CountyStats: {
+            /** Format: double */
+            area_m2: number;
+            county_code: string;
+            /** Format: int64 */
+            illegal: number;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            verified: number;
         };
         Department: {
             code: string;
@@ -1796,6 +1910,21 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        /** @description A field verification (外业核实). */
+        VerificationBody: {
+            /**
+             * Format: double
+             * @description The changed area measured in the field, m².
+             */
+            area_m2?: number | null;
+            /** @description A code of the `verified_change_cause` table (10 造林更新 … 80 伪变化, 99 其他). */
+            cause: string;
+            /** @description Whether the change is lawful; not needed for a false alarm (80). */
+            legal?: boolean | null;
+            note?: string;
+            /** @description Approval or felling-permit number. */
+            permit?: string | null;
+        };
         /** @description A value kept as given. */
         WarningView: {
             field: string;
@@ -2166,6 +2295,176 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    spots_batches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchView"][];
+                };
+            };
+        };
+    };
+    spots_create_batch: {
+        parameters: {
+            query: {
+                /** @description The batch's name, e.g. `2026年第1期`. */
+                name: string;
+                /** @description Smallest spot kept once clipped to forest land, m² (default 1 mu). */
+                min_area_m2?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/geo+json": Record<string, never>;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCreated"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    spots_list: {
+        parameters: {
+            query?: {
+                /** @description `pending` or `verified`. */
+                state?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description GeoJSON FeatureCollection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": Record<string, never>;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    spots_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyStats"][];
+                };
+            };
+        };
+    };
+    spots_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Spot id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerificationBody"];
+            };
+        };
+        responses: {
+            /** @description The spot as a GeoJSON Feature */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

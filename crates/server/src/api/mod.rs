@@ -9,4 +9,5 @@ pub mod incidents;
 pub mod layers;
 pub mod org;
 pub mod patrols;
+pub mod spots;
 pub mod views;

@@ -30,6 +30,7 @@ mod incidents;
 mod layers;
 mod org;
 mod patrols;
+mod spots;
 
 pub use accounts::*;
 pub use hotspots::*;
@@ -37,6 +38,7 @@ pub use incidents::*;
 pub use layers::*;
 pub use org::*;
 pub use patrols::*;
+pub use spots::*;
 
 /// Generates one `#[tokio::test]` per story. `$open` is an async fn returning
 /// `(SqlStore, G)`; `$close` an async fn taking `(SqlStore, G)` that cleans up.
@@ -52,7 +54,8 @@ macro_rules! conformance_tests {
             refused_incident_actions_change_nothing, escalation_moves_incidents_up,
             incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope,
             hotspots_are_stored_once_and_scoped,
-            patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post);
+            patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
+            change_spots_are_batched_scoped_and_verified);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

@@ -15,6 +15,7 @@ mod layers;
 mod org;
 mod patrols;
 mod rows;
+mod spots;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -38,6 +39,7 @@ use crate::model::{
 use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
+use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
 use crate::store::Store;
 
 /// A [`Store`] on a SQL database reached through sqlx's `Any` driver. Backend crates build it
@@ -472,5 +474,36 @@ impl Store for SqlStore {
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<ChiefPatrolCount>> {
         patrols::chief_counts(self, scope, from, to).await
+    }
+
+    async fn create_change_batch(
+        &self,
+        ctx: &WriteCtx,
+        batch: &NewChangeBatch,
+    ) -> StoreResult<ChangeBatch> {
+        spots::create_batch(self, ctx, batch).await
+    }
+    async fn change_batches(&self, scope: &Scope) -> StoreResult<Vec<ChangeBatch>> {
+        spots::batches(self, scope).await
+    }
+    async fn change_spots(
+        &self,
+        scope: &Scope,
+        batch: Uuid,
+        state: Option<linzhang_domain::change_spot::SpotState>,
+    ) -> StoreResult<Vec<ChangeSpot>> {
+        spots::spots(self, scope, batch, state).await
+    }
+    async fn change_spot(&self, scope: &Scope, id: Uuid) -> StoreResult<ChangeSpot> {
+        spots::one(self, scope, id).await
+    }
+    async fn verify_change_spot(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        verification: &Verification,
+    ) -> StoreResult<ChangeSpot> {
+        spots::verify(self, ctx, scope, id, verification).await
     }
 }
