@@ -15,6 +15,7 @@ pub mod hotspot;
 pub mod ids;
 pub mod incident;
 pub mod layer;
+pub mod notice;
 pub mod org;
 pub mod patrol;
 pub mod public;

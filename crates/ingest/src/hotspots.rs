@@ -40,6 +40,8 @@ pub struct HotspotReport {
     /// Fire incidents raised, and detections that joined an existing one.
     pub incidents_raised: u64,
     pub incidents_joined: u64,
+    /// The incidents raised, for notifications.
+    pub raised: Vec<uuid::Uuid>,
 }
 
 /// Reads a FIRMS CSV (MODIS or VIIRS, standard or NRT columns).
@@ -213,7 +215,9 @@ pub async fn import_hotspots(
             (None, true) => {
                 report.incidents_raised += 1;
                 let place = (&grid, land_class.as_deref(), forest_distance_m);
-                Some(raise(store, &ctx, &rules, &h, place).await?)
+                let id = raise(store, &ctx, &rules, &h, place).await?;
+                report.raised.push(id);
+                Some(id)
             }
             (None, false) => None,
         };

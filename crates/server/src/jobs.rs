@@ -4,6 +4,7 @@ use std::time::Duration as StdDuration;
 
 use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::should_auto_escalate;
+use linzhang_domain::notice::IncidentEvent;
 use linzhang_domain::{IncidentAction, IncidentState, Scope};
 use linzhang_store::{IncidentFilter, StoreError, WriteCtx};
 
@@ -53,7 +54,10 @@ pub async fn escalate_overdue(state: &AppState) -> Result<usize, ApiError> {
                 .act_on_incident(&ctx, &all, i.id, &action, false, Some(due))
                 .await
             {
-                Ok(_) => moved += 1,
+                Ok(after) => {
+                    moved += 1;
+                    crate::notify::incident(state, &after, IncidentEvent::Escalated).await;
+                }
                 Err(StoreError::Rejected(why)) => {
                     tracing::info!(incident = %i.id, %why, "not escalated this round");
                 }

@@ -8,6 +8,7 @@ mod api;
 mod auth;
 mod error;
 pub mod jobs;
+mod notify;
 mod ogc;
 mod openapi;
 mod state;

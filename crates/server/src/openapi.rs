@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
-use crate::api::{admin, areas, grids, hotspots, incidents, org, patrols, spots, views};
+use crate::api::{admin, areas, grids, hotspots, incidents, notices, org, patrols, spots, views};
 use crate::auth::routes as auth;
 use crate::state::AppState;
 use crate::tiles;
@@ -75,6 +75,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::detail))
         .routes(routes!(patrols::compliance))
         .routes(routes!(spots::batches))
+        .routes(routes!(notices::inbox))
+        .routes(routes!(notices::read))
+        .routes(routes!(notices::events))
         .routes(routes!(spots::spots))
         .routes(routes!(spots::stats))
         .routes(routes!(spots::verify))

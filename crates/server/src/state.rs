@@ -19,6 +19,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ServerConfig>,
+    /// Live events for `/api/v1/events` (each subscriber filters its own).
+    pub events: tokio::sync::broadcast::Sender<crate::notify::LiveEvent>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             store,
             clock,
             config: Arc::new(config),
+            events: tokio::sync::broadcast::channel(1024).0,
         }
     }
 }

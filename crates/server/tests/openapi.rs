@@ -70,6 +70,9 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/patrols/{id}/actions",
         "/api/v1/compliance/chief-patrols",
         "/api/v1/change-batches",
+        "/api/v1/notifications",
+        "/api/v1/notifications/read",
+        "/api/v1/events",
         "/api/v1/change-batches/{id}/spots",
         "/api/v1/change-batches/{id}/stats",
         "/api/v1/change-spots/{id}/verification",
@@ -79,7 +82,7 @@ fn openapi_is_31_self_contained_and_complete() {
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 56, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 59, "a new route needs its place in this list");
 }
 
 #[test]

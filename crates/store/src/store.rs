@@ -18,6 +18,7 @@ use crate::model::{
     NewStaff, NewTeam, NewUser, PeopleFilter, Person, PostWithHolder, Session, Staff, Team, Term,
     User, WriteCtx,
 };
+use crate::notices::{NewNotification, Notification};
 use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
@@ -341,4 +342,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: Uuid,
         verification: &Verification,
     ) -> StoreResult<ChangeSpot>;
+
+    // The in-app inbox.
+    /// Puts notifications in their users' inboxes.
+    async fn notify(&self, ctx: &WriteCtx, notes: &[NewNotification]) -> StoreResult<()>;
+    /// A user's notifications, newest first.
+    async fn inbox(
+        &self,
+        user: Uuid,
+        unread_only: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>>;
+    /// Marks a user's own notifications read; answers how many changed.
+    async fn mark_read(&self, ctx: &WriteCtx, user: Uuid, ids: &[Uuid]) -> StoreResult<u64>;
+    /// Active accounts of these roles at these grids: id, role, grid.
+    async fn users_at(
+        &self,
+        grids: &[GridCode],
+        roles: &[linzhang_domain::Role],
+    ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>>;
 }

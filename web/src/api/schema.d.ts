@@ -342,6 +342,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events for the caller (Server-Sent Events): each `data` is a JSON object with `kind`,
+         *     `title`, `link` and `urgent`. The inbox keeps what arrives while nobody listens.
+         */
+        get: operations["notices_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grids": {
         parameters: {
             query?: never;
@@ -713,6 +733,40 @@ export interface paths {
         get: operations["layers_stats"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first (at most 200). */
+        get: operations["notices_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark some of the caller's notifications read. */
+        post: operations["notices_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1596,6 +1650,17 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        NotificationView: {
+            body: string;
+            created_at: string;
+            id: string;
+            kind: string;
+            link?: string | null;
+            read_at?: string | null;
+            title: string;
+            /** @description Fire and SOS. */
+            urgent: boolean;
+        };
         Organisation: {
             /** @description 成员单位 with their duties. */
             departments: components["schemas"]["Department"][];
@@ -1761,6 +1826,16 @@ export interface components {
             /** Format: int64 */
             hits_total: number;
             stats: components["schemas"]["StatsView"];
+        };
+        ReadBody: {
+            ids: string[];
+        };
+        ReadView: {
+            /**
+             * Format: int64
+             * @description How many were unread.
+             */
+            marked: number;
         };
         /**
          * @description The region of a query: a GeoJSON geometry (drawn polygon, or a point or line with
@@ -2644,6 +2719,34 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    notices_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3553,6 +3656,67 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    notices_inbox: {
+        parameters: {
+            query?: {
+                /** @description Only the unread. */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    notices_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadView"];
+                };
+            };
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

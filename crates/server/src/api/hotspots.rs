@@ -110,6 +110,20 @@ pub async fn import(
             tracing::error!(error = %e, "hotspot import failed");
             ApiError::internal()
         })?;
+    for id in &r.raised {
+        if let Ok(incident) = state
+            .store
+            .incident(&linzhang_domain::Scope::everything(), *id)
+            .await
+        {
+            crate::notify::incident(
+                &state,
+                &incident,
+                linzhang_domain::notice::IncidentEvent::Reported,
+            )
+            .await;
+        }
+    }
     Ok(Json(HotspotImportView {
         read: r.read + bad.len() as u64,
         unreadable: bad

@@ -10,6 +10,7 @@ use linzhang_domain::incident::{
     DEADLINE_TABLE, DeadlineRules, KIND_TABLE, PEST_TABLE, is_overdue, may, may_report,
     reaches_at_once, validate_classification,
 };
+use linzhang_domain::notice::IncidentEvent;
 use linzhang_domain::{IncidentAction, IncidentSource, IncidentState};
 use linzhang_store::{Incident, IncidentFilter, NewIncident, StoreError};
 use serde::Deserialize;
@@ -104,6 +105,9 @@ pub async fn report(
         .store
         .report_incident(&caller.ctx(&state), &caller.scope, &new)
         .await?;
+    if created {
+        crate::notify::incident(&state, &incident, IncidentEvent::Reported).await;
+    }
     let labels = Labels::load(&state, &[KIND_TABLE]).await?;
     let status = if created {
         StatusCode::CREATED
@@ -220,6 +224,9 @@ pub async fn act(
             due_after_escalation,
         )
         .await?;
+    if matches!(action, IncidentAction::Escalate { .. }) {
+        crate::notify::incident(&state, &after, IncidentEvent::Escalated).await;
+    }
     let labels = Labels::load(&state, &[KIND_TABLE]).await?;
     Ok(Json(view(&after, &labels, state.clock.now())))
 }

@@ -7,6 +7,7 @@ pub mod grids;
 pub mod hotspots;
 pub mod incidents;
 pub mod layers;
+pub mod notices;
 pub mod org;
 pub mod patrols;
 pub mod spots;

@@ -12,6 +12,7 @@ mod grids;
 mod hotspots;
 mod incidents;
 mod layers;
+mod notices;
 mod org;
 mod patrols;
 mod rows;
@@ -36,6 +37,7 @@ use crate::model::{
     NewStaff, NewTeam, NewUser, PeopleFilter, Person, PostWithHolder, Session, Staff, Team, Term,
     User, WriteCtx,
 };
+use crate::notices::{NewNotification, Notification};
 use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
@@ -505,5 +507,27 @@ impl Store for SqlStore {
         verification: &Verification,
     ) -> StoreResult<ChangeSpot> {
         spots::verify(self, ctx, scope, id, verification).await
+    }
+
+    async fn notify(&self, ctx: &WriteCtx, notes: &[NewNotification]) -> StoreResult<()> {
+        notices::notify(self, ctx, notes).await
+    }
+    async fn inbox(
+        &self,
+        user: Uuid,
+        unread_only: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        notices::inbox(self, user, unread_only, limit).await
+    }
+    async fn mark_read(&self, ctx: &WriteCtx, user: Uuid, ids: &[Uuid]) -> StoreResult<u64> {
+        notices::mark_read(self, ctx, user, ids).await
+    }
+    async fn users_at(
+        &self,
+        grids: &[GridCode],
+        roles: &[linzhang_domain::Role],
+    ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>> {
+        notices::users_at(self, grids, roles).await
     }
 }
