@@ -142,9 +142,10 @@ pub fn write_subcompartments(
     .map_err(anyhow::Error::from)
 }
 
-type OwnedVillage = (String, String, String, linzhang_geo::geo::MultiPolygon<f64>);
+/// A village of the demo plan: code, name, county code, boundary.
+pub(crate) type OwnedVillage = (String, String, String, linzhang_geo::geo::MultiPolygon<f64>);
 
-fn villages(plan: &Plan) -> Vec<OwnedVillage> {
+pub(crate) fn villages(plan: &Plan) -> Vec<OwnedVillage> {
     plan.grids
         .iter()
         .filter(|g| g.code.as_str().len() == 12)
@@ -156,7 +157,7 @@ fn villages(plan: &Plan) -> Vec<OwnedVillage> {
         .collect()
 }
 
-fn shapes(owned: &[OwnedVillage]) -> Vec<VillageShape<'_>> {
+pub(crate) fn shapes(owned: &[OwnedVillage]) -> Vec<VillageShape<'_>> {
     owned
         .iter()
         .map(|(code, name, county, boundary)| VillageShape {

@@ -176,13 +176,7 @@ pub async fn import_hotspots(
             report.outside += 1;
             continue;
         };
-        let leaf = path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
-        let grid = GridCode::parse(leaf)
-            .map_err(|_| linzhang_store::StoreError::Corrupt(format!("grid path {path}")))?;
+        let grid = crate::place::leaf_grid(path)?;
         // Earlier detections nearby: the same detection again, or the same fire.
         let d = 0.03;
         let recent = store

@@ -2,9 +2,9 @@
 //! to forest land of the latest sub-compartment survey, placed on their village and
 //! responsibility area, and given the attributes of the sub-compartment they fall in.
 
-use linzhang_domain::{GridCode, Scope};
+use linzhang_domain::Scope;
 use linzhang_geo::geo::{BooleanOps, BoundingRect, Geometry, InteriorPoint, MultiPolygon};
-use linzhang_store::{FeatureFilter, NewChangeBatch, NewChangeSpot, Store, StoreError};
+use linzhang_store::{FeatureFilter, NewChangeBatch, NewChangeSpot, Store};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -85,13 +85,7 @@ pub async fn spots_from_patches(
             report.dropped += 1;
             continue;
         };
-        let leaf = path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or_default();
-        let grid_code =
-            GridCode::parse(leaf).map_err(|_| StoreError::Corrupt(format!("grid path {path}")))?;
+        let grid_code = crate::place::leaf_grid(&path)?;
         let mut attributes: Map<String, Value> = p
             .as_object()
             .map(|o| {

@@ -13,37 +13,18 @@ use serde_json::Value;
 use super::*;
 use crate::DemoOptions;
 
-/// A village of the demo plan: code, name, county, boundary.
-type Owned = (String, String, String, MultiPolygon<f64>);
+type Owned = crate::layers::OwnedVillage;
 
 fn wuxi() -> &'static [Owned] {
     static VILLAGES: OnceLock<Vec<Owned>> = OnceLock::new();
     VILLAGES.get_or_init(|| {
         let plan = crate::plan::build(&DemoOptions::default()).expect("plan");
-        plan.grids
-            .iter()
-            .filter(|g| g.code.as_str().len() == 12)
-            .map(|g| {
-                let shape = g.boundary.as_ref().expect("boundary");
-                let mp = linzhang_geo::from_wkb(&shape.wkb).expect("wkb");
-                let code = g.code.as_str().to_owned();
-                let county = code[..6].to_owned();
-                (code, g.name.clone(), county, mp)
-            })
-            .collect()
+        crate::layers::villages(&plan)
     })
 }
 
 fn shapes(villages: &[Owned]) -> Vec<VillageShape<'_>> {
-    villages
-        .iter()
-        .map(|(code, name, county, boundary)| VillageShape {
-            code,
-            name,
-            county,
-            boundary,
-        })
-        .collect()
+    crate::layers::shapes(villages)
 }
 
 const TARGET: usize = 4_000;
