@@ -93,4 +93,35 @@ describe('incidents', () => {
     await xishan.getByTestId('incident-event').filter({ hasText: '火势较大，需区级统一调度' }).waitFor();
     await xishan.context().close();
   });
+
+  test('an SOS from a ranger pops up live in the 锡山区 office', when, async () => {
+    const page = await newPage(browser, server.url);
+    await login(page, 'office.xishan', PASSWORD);
+    await page.getByTestId('notice-bell').waitFor();
+
+    // The ranger's phone reports over the API with a bearer token.
+    const r = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ranger.dongting', password: PASSWORD }),
+    });
+    const { token } = await r.json();
+    const me = await (await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const title = `一键求助 ${Date.now()}`;
+    const sos = await fetch(`${server.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        id: crypto.randomUUID(), grid_code: me.grid_code, kind: 'sos', priority: 'urgent',
+        title, description: '扭伤脚踝，需要救援', lon: 120.36, lat: 31.6,
+      }),
+    });
+    assert.equal(sos.status, 201);
+
+    const notice = page.locator('.lz-live-notice', { hasText: title });
+    await notice.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'sos-live-notice');
+    await page.getByTestId('notice-bell').click();
+    await page.getByTestId('notice-list').getByText(title).first().waitFor();
+  });
 });

@@ -23,6 +23,7 @@ import type {
   NewPerson,
   NewPost,
   NewStaff,
+  NotificationView,
   PasswordChangeRequest,
   PersonView,
   PostDetail,
@@ -40,6 +41,10 @@ const V1 = '/api/v1';
 const seg = encodeURIComponent;
 
 export const api = {
+  notifications: (unread: boolean) =>
+    request<NotificationView[]>(`${V1}/notifications${unread ? '?unread=true' : ''}`),
+  markRead: (ids: string[]) =>
+    request<{ marked: number }>(`${V1}/notifications/read`, { method: 'POST', body: { ids } }),
   login: (body: LoginRequest) =>
     request<LoginResponse>(`${V1}/auth/login`, { method: 'POST', body, expectUnauthorized: true }),
   me: () => request<Me>(`${V1}/auth/me`, { expectUnauthorized: true }),

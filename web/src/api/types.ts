@@ -79,3 +79,4 @@ export interface GridBoundary
   extends Feature<Polygon | MultiPolygon | null, { code: string; name: string; level: GridLevel; area_m2: number | null }> {
   id: string;
 }
+export type NotificationView = Schemas['NotificationView'];

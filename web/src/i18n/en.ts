@@ -47,6 +47,7 @@ const en: Messages = {
     people: 'People',
     audit: 'Audit log',
   },
+  notices: { title: 'Notifications', none: 'No notifications', new: 'New notification', urgent: 'Urgent incident' },
   header: {
     logout: 'Log out',
     logoutConfirm: 'Log out now?',

@@ -45,6 +45,7 @@ const zhCN = {
     people: '人员管理',
     audit: '审计日志',
   },
+  notices: { title: '消息通知', none: '暂无消息', new: '新消息', urgent: '紧急事件' },
   header: {
     logout: '退出登录',
     logoutConfirm: '确定退出登录吗？',
