@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod area;
 pub mod audit;
+pub mod camera;
 pub mod change_spot;
 pub mod clock;
 pub mod codes;

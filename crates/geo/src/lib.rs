@@ -53,7 +53,7 @@ pub use geo;
 pub use geojson_io::{
     Properties, multipolygon_from_geojson, multipolygon_to_geojson, read_feature_collection,
 };
-pub use measure::{Bbox, M2_PER_HA, M2_PER_MU, bbox, geodesic_area_m2, m2_to_ha, m2_to_mu};
+pub use measure::{Bbox, M2_PER_HA, M2_PER_MU, bbox, geodesic_area_m2, m2_to_ha, m2_to_mu, sector};
 pub use overlay::OverlapIndex;
 pub use partition::{sample_points_inside, voronoi_partition};
 pub use track::{

@@ -70,6 +70,30 @@ pub fn bbox(mp: &MultiPolygon<f64>) -> Option<Bbox> {
     })
 }
 
+/// The field of view of a camera on the ground: a circular sector from the camera at
+/// (`lon`, `lat`), centred on `heading_deg` (clockwise from north), `fov_deg` wide, out to
+/// `range_m` metres on the ellipsoid. A 360° view is a circle.
+pub fn sector(lon: f64, lat: f64, heading_deg: f64, fov_deg: f64, range_m: f64) -> Polygon<f64> {
+    use geo::{Destination, Geodesic, Point};
+    let origin = Point::new(lon, lat);
+    let fov = fov_deg.clamp(1.0, 360.0);
+    let steps = 32_u32;
+    let arc = (0..=steps).map(|i| {
+        let bearing = heading_deg - fov / 2.0 + fov * f64::from(i) / f64::from(steps);
+        let p = Geodesic.destination(origin, bearing, range_m);
+        (p.x(), p.y())
+    });
+    let ring: Vec<(f64, f64)> = if fov >= 360.0 {
+        arc.collect()
+    } else {
+        std::iter::once((lon, lat))
+            .chain(arc)
+            .chain(std::iter::once((lon, lat)))
+            .collect()
+    };
+    Polygon::new(LineString::from(ring), vec![])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +204,13 @@ mod tests {
             })
         );
         assert_eq!(bbox(&MultiPolygon(vec![])), None);
+    }
+
+    #[test]
+    fn a_camera_sector_has_the_area_of_its_slice() {
+        let s = super::sector(120.0, 31.0, 90.0, 60.0, 1_000.0);
+        let area = geodesic_area_m2(&MultiPolygon(vec![s]));
+        let expected = std::f64::consts::PI * 1_000.0 * 1_000.0 / 6.0;
+        assert!((area / expected - 1.0).abs() < 0.01, "{area} vs {expected}");
     }
 }

@@ -91,3 +91,72 @@ async fn try_incident(
     });
     Ok(())
 }
+
+/// Announces a camera alarm to the chiefs and offices of the camera's grid and the grids above
+/// (everyone who would be told of a fire), in the inbox and live.
+pub async fn alarm(
+    state: &AppState,
+    camera: &linzhang_store::Camera,
+    alarm: &linzhang_store::NewAlarm,
+) {
+    let all = Scope::everything();
+    let result: Result<(), linzhang_store::StoreError> = async {
+        let mut grids = vec![camera.grid_code.clone()];
+        grids.extend(
+            state
+                .store
+                .grid_ancestors(&all, &camera.grid_code)
+                .await?
+                .into_iter()
+                .map(|g| g.code),
+        );
+        let roles = [linzhang_domain::Role::Chief, linzhang_domain::Role::Office];
+        let users: Vec<Uuid> = state
+            .store
+            .users_at(&grids, &roles)
+            .await?
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        let title = format!(
+            "【视频报警】{}：疑似{}（{:.2}）",
+            camera.name,
+            if alarm.verdict == "fire" {
+                "明火"
+            } else {
+                "烟雾"
+            },
+            alarm.score
+        );
+        let link = Some(format!("/alarms/{}", alarm.id));
+        let notes: Vec<NewNotification> = users
+            .iter()
+            .map(|u| NewNotification {
+                id: linzhang_domain::ids::new_id(),
+                user_id: *u,
+                kind: "camera.alarm".into(),
+                title: title.clone(),
+                body: "请查看报警画面并确认或排除（扬尘、雾气可能误报）。".into(),
+                link: link.clone(),
+                urgent: true,
+            })
+            .collect();
+        let ctx = WriteCtx {
+            actor: Actor::system("notify"),
+            at: state.clock.now(),
+        };
+        state.store.notify(&ctx, &notes).await?;
+        let _ = state.events.send(LiveEvent {
+            users,
+            kind: "camera.alarm".into(),
+            title,
+            link,
+            urgent: true,
+        });
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, camera = %camera.id, "alarm notifications failed");
+    }
+}

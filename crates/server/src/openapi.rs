@@ -6,7 +6,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
-use crate::api::{admin, areas, grids, hotspots, incidents, notices, org, patrols, spots, views};
+use crate::api::{
+    admin, areas, cameras, grids, hotspots, incidents, notices, org, patrols, spots, views,
+};
 use crate::auth::routes as auth;
 use crate::state::AppState;
 use crate::tiles;
@@ -76,6 +78,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::compliance))
         .routes(routes!(spots::batches))
         .routes(routes!(notices::inbox))
+        .routes(routes!(cameras::create, cameras::list))
+        .routes(routes!(cameras::alarms))
+        .routes(routes!(cameras::image))
+        .routes(routes!(cameras::decide))
         .routes(routes!(notices::read))
         .routes(routes!(notices::events))
         .routes(routes!(spots::spots))
@@ -88,6 +94,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(layers::imports, layers::upload))
         .routes(routes!(hotspots::import))
         .routes(routes!(spots::create))
+        .routes(routes!(cameras::frame))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
 }

@@ -21,6 +21,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Live events for `/api/v1/events` (each subscriber filters its own).
     pub events: tokio::sync::broadcast::Sender<crate::notify::LiveEvent>,
+    /// Each camera's last frame and debounce window.
+    pub cameras: Arc<crate::api::cameras::CameraMemory>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             clock,
             config: Arc::new(config),
             events: tokio::sync::broadcast::channel(1024).0,
+            cameras: Arc::default(),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! migrations and hands back a `SqlStore`. [`conformance`] is the suite every backend passes.
 
 mod bootstrap;
+mod cameras;
 pub mod conformance;
 mod error;
 mod layers;
@@ -20,6 +21,7 @@ mod sql;
 mod store;
 
 pub use bootstrap::ensure_defaults;
+pub use cameras::*;
 pub use error::{StoreError, StoreResult};
 pub use layers::*;
 pub use linzhang_domain::Scope;

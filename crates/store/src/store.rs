@@ -8,6 +8,7 @@ use linzhang_domain::layer::Placement;
 use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use uuid::Uuid;
 
+use crate::cameras::{Alarm, Camera, NewAlarm};
 use crate::error::StoreResult;
 use crate::layers::{
     Feature, FeatureFilter, HotspotRecord, LayerImport, LayerStat, NewHotspot, NewLayerImport,
@@ -361,4 +362,29 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         grids: &[GridCode],
         roles: &[linzhang_domain::Role],
     ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>>;
+
+    // Cameras (视频监控) and smoke/fire alarms.
+    /// Registers a camera at a grid in the scope; device ids are unique.
+    async fn create_camera(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        camera: &Camera,
+    ) -> StoreResult<Camera>;
+    async fn cameras(&self, scope: &Scope) -> StoreResult<Vec<Camera>>;
+    async fn camera(&self, scope: &Scope, id: Uuid) -> StoreResult<Camera>;
+    /// Stores an alarm (pending) with its evidence image.
+    async fn record_alarm(&self, ctx: &WriteCtx, alarm: &NewAlarm) -> StoreResult<()>;
+    /// Alarms of the scope's cameras, newest first, optionally of one state.
+    async fn alarms(&self, scope: &Scope, state: Option<&str>) -> StoreResult<Vec<Alarm>>;
+    /// One alarm with its image.
+    async fn alarm(&self, scope: &Scope, id: Uuid) -> StoreResult<(Alarm, Vec<u8>)>;
+    /// Confirms a pending alarm (with the incident it opened) or dismisses it (`None`).
+    async fn decide_alarm(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        incident: Option<Uuid>,
+    ) -> StoreResult<Alarm>;
 }

@@ -4,6 +4,60 @@
  */
 
 export interface paths {
+    "/api/v1/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alarms of the caller's cameras, newest first. */
+        get: operations["cameras_alarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an alarm as a fire (a fire incident for the camera's grid, source camera, told at
+         *     once up to the city) or dismiss it. Chiefs, office staff and admins.
+         */
+        post: operations["cameras_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The frame of an alarm with the detection boxes drawn (PNG). */
+        get: operations["cameras_alarm_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas": {
         parameters: {
             query?: never;
@@ -189,6 +243,45 @@ export interface paths {
         post?: never;
         /** Revoke one of the caller's sessions. */
         delete: operations["auth_revoke_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cameras": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cameras of the caller's grids with their fields of view. */
+        get: operations["cameras_list"];
+        put?: never;
+        /** Register a camera (office and admins). */
+        post: operations["cameras_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cameras/{id}/frames": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A frame from a camera (JPEG or PNG body), pushed by the camera or a video platform: smoke
+         *     and fire detection against the camera's previous frame, debounced per camera; an alarm is
+         *     stored with the frame and its detection boxes and announced to the chiefs and offices above.
+         */
+        post: operations["cameras_frame"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1090,6 +1183,20 @@ export interface components {
         ActionBody: {
             action: components["schemas"]["PatrolAction"];
         };
+        AlarmView: {
+            at: string;
+            camera_id: string;
+            camera_name: string;
+            decided_by?: string | null;
+            grid_code: string;
+            id: string;
+            incident_id?: string | null;
+            /** Format: double */
+            score: number;
+            /** @description `pending`, `confirmed` or `dismissed`. */
+            state: string;
+            verdict: string;
+        };
         AppointBody: {
             person_id: string;
             /** @description YYYY-MM-DD */
@@ -1173,6 +1280,34 @@ export interface components {
             spots: number;
             /** Format: int64 */
             verified: number;
+        };
+        CameraBody: {
+            /** @description The 20-digit GB/T 28181 device id. */
+            device_id: string;
+            /** Format: double */
+            fov_deg: number;
+            grid_code: string;
+            /**
+             * Format: double
+             * @description Clockwise from north, degrees.
+             */
+            heading_deg: number;
+            /** Format: double */
+            height_m: number;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            name: string;
+            /** Format: double */
+            range_m: number;
+            /** @description HLS/FLV/WebRTC address of the live stream. */
+            stream_url?: string | null;
+        };
+        CameraView: components["schemas"]["CameraBody"] & {
+            id: string;
+            /** @description The field of view on the ground (GeoJSON Polygon). */
+            view: Record<string, never>;
         };
         /** @description One polygon's change. */
         ChangeItem: {
@@ -1269,6 +1404,10 @@ export interface components {
             /** Format: int64 */
             verified: number;
         };
+        DecisionBody: {
+            /** @description True: a real fire (opens a fire incident); false: a false alarm (dust, fog, lights). */
+            confirm: boolean;
+        };
         Department: {
             code: string;
             duties: string;
@@ -1339,6 +1478,14 @@ export interface components {
             north: string;
             south: string;
             west: string;
+        };
+        FrameResult: {
+            /** @description The alarm this frame completed, if any (N of the last M frames positive). */
+            alarm?: string | null;
+            /** Format: float */
+            score: number;
+            /** @description `fire`, `smoke` or `none`. */
+            verdict: string;
         };
         /**
          * @description The kinds of geometry a layer holds.
@@ -2017,6 +2164,109 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    cameras_alarms: {
+        parameters: {
+            query?: {
+                /** @description `pending`, `confirmed` or `dismissed`. */
+                state?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"][];
+                };
+            };
+        };
+    };
+    cameras_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Alarm id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cameras_alarm_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Alarm id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     areas_create: {
         parameters: {
             query?: never;
@@ -2368,6 +2618,109 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cameras_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraView"][];
+                };
+            };
+        };
+    };
+    cameras_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CameraBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CameraView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cameras_frame: {
+        parameters: {
+            query?: {
+                /** @description When the frame was taken (RFC 3339); the server's time by default. */
+                at?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Camera id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             404: {
                 headers: {

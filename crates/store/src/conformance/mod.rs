@@ -25,6 +25,7 @@ use crate::model::{
 use crate::{SqlStore, Store, ensure_defaults};
 
 mod accounts;
+mod cameras;
 mod hotspots;
 mod incidents;
 mod layers;
@@ -33,6 +34,7 @@ mod patrols;
 mod spots;
 
 pub use accounts::*;
+pub use cameras::*;
 pub use hotspots::*;
 pub use incidents::*;
 pub use layers::*;
@@ -55,7 +57,7 @@ macro_rules! conformance_tests {
             incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope,
             hotspots_are_stored_once_and_scoped,
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
-            change_spots_are_batched_scoped_and_verified);
+            change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

@@ -7,6 +7,7 @@
 mod accounts;
 mod areas;
 mod audit;
+mod cameras;
 mod codes;
 mod grids;
 mod hotspots;
@@ -27,6 +28,7 @@ use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
 use sqlx::AnyPool;
 use uuid::Uuid;
 
+use crate::cameras::{Alarm, Camera, NewAlarm};
 use crate::error::StoreResult;
 use crate::layers::{
     Feature, FeatureFilter, HotspotRecord, LayerImport, LayerStat, NewHotspot, NewLayerImport,
@@ -529,5 +531,38 @@ impl Store for SqlStore {
         roles: &[linzhang_domain::Role],
     ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>> {
         notices::users_at(self, grids, roles).await
+    }
+
+    async fn create_camera(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        camera: &Camera,
+    ) -> StoreResult<Camera> {
+        cameras::create(self, ctx, scope, camera).await
+    }
+    async fn cameras(&self, scope: &Scope) -> StoreResult<Vec<Camera>> {
+        cameras::list(self, scope).await
+    }
+    async fn camera(&self, scope: &Scope, id: Uuid) -> StoreResult<Camera> {
+        cameras::one(self, scope, id).await
+    }
+    async fn record_alarm(&self, ctx: &WriteCtx, alarm: &NewAlarm) -> StoreResult<()> {
+        cameras::record_alarm(self, ctx, alarm).await
+    }
+    async fn alarms(&self, scope: &Scope, state: Option<&str>) -> StoreResult<Vec<Alarm>> {
+        cameras::alarms(self, scope, state).await
+    }
+    async fn alarm(&self, scope: &Scope, id: Uuid) -> StoreResult<(Alarm, Vec<u8>)> {
+        cameras::alarm_one(self, scope, id).await
+    }
+    async fn decide_alarm(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        incident: Option<Uuid>,
+    ) -> StoreResult<Alarm> {
+        cameras::decide(self, ctx, scope, id, incident).await
     }
 }
