@@ -12,6 +12,9 @@ use crate::grid::Level;
 /// The code table of chief patrol frequencies: code `{level}.{period}`, name the count.
 pub const RULE_TABLE: &str = "chief_patrol_rule";
 
+/// The code table of chief meeting frequencies (C6), in the same form.
+pub const MEETING_RULE_TABLE: &str = "meeting_rule";
+
 /// Whose patrol it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -157,8 +160,9 @@ pub struct PatrolRule {
     pub period: Period,
 }
 
-/// Reads the rules from the code table; entries that do not parse are skipped (the table is
-/// checked when an admin publishes it).
+/// Reads frequency rules from a code table whose codes are `{level}.{period}` and whose names
+/// are counts (`chief_patrol_rule`, `meeting_rule`); entries that do not parse are skipped (the
+/// table is checked when an admin publishes it).
 pub fn rules(table: &CodeTable) -> Vec<PatrolRule> {
     table
         .entries
@@ -254,5 +258,14 @@ mod tests {
         assert!(!compliance(village, 1).behind);
         let city = rules.iter().find(|r| r.level == Level::City).expect("city");
         assert_eq!((city.times, city.period), (2, Period::Year));
+        let meetings = default_tables()
+            .into_iter()
+            .find(|t| t.name == MEETING_RULE_TABLE)
+            .expect("table");
+        let town = super::rules(&meetings)
+            .into_iter()
+            .find(|r| r.level == Level::Town)
+            .expect("town");
+        assert_eq!((town.times, town.period), (2, Period::Year));
     }
 }

@@ -7,7 +7,8 @@ use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
-    admin, areas, cameras, grids, hotspots, incidents, notices, org, patrols, spots, views,
+    admin, areas, cameras, grids, hotspots, incidents, meetings, notices, org, patrols, spots,
+    views,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -76,6 +77,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::act))
         .routes(routes!(patrols::detail))
         .routes(routes!(patrols::compliance))
+        .routes(routes!(meetings::create, meetings::list))
+        .routes(routes!(meetings::compliance))
         .routes(routes!(spots::batches))
         .routes(routes!(notices::inbox))
         .routes(routes!(cameras::create, cameras::list))

@@ -90,3 +90,27 @@ pub struct ChiefPatrolCount {
     pub person_name: String,
     pub patrols: i64,
 }
+
+/// A meeting (林长会议 or 林长办会议) as recorded.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Meeting {
+    pub id: Uuid,
+    pub grid_code: GridCode,
+    /// `chief` (林长会议) or `office` (林长办会议).
+    pub kind: String,
+    pub title: String,
+    pub held_on: chrono::NaiveDate,
+    pub minutes: String,
+    pub attendees: Vec<String>,
+    /// Decisions taken (each may become a task).
+    pub decisions: Vec<String>,
+}
+
+/// How many chief meetings a grid held in a period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MeetingCount {
+    pub grid_code: GridCode,
+    pub grid_name: String,
+    pub grid_path: String,
+    pub meetings: i64,
+}

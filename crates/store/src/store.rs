@@ -23,6 +23,7 @@ use crate::notices::{NewNotification, Notification};
 use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
+use crate::patrols::{Meeting, MeetingCount};
 use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
 
 /// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
@@ -387,4 +388,27 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: Uuid,
         incident: Option<Uuid>,
     ) -> StoreResult<Alarm>;
+
+    // Meetings (林长会议, C6).
+    /// Records a meeting at a grid in the scope.
+    async fn create_meeting(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        meeting: &Meeting,
+    ) -> StoreResult<Meeting>;
+    /// Meetings held in the scope in `[from, to)`, newest first.
+    async fn meetings(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Meeting>>;
+    /// Every city, county and town grid in the scope with its chief meetings in `[from, to)`.
+    async fn meeting_counts(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<MeetingCount>>;
 }

@@ -435,6 +435,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every city, county and town grid in the caller's scope with its chief meetings against the
+         *     `meeting_rule` code table (city ≥ 1, county and town ≥ 2 a year by default).
+         */
+        get: operations["meetings_compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -826,6 +846,24 @@ export interface paths {
         get: operations["layers_stats"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meetings held in the caller's grids in the year of the date, newest first. */
+        get: operations["meetings_list"];
+        put?: never;
+        /** Record a meeting (office staff and admins, at a grid in their scope). */
+        post: operations["meetings_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1738,6 +1776,33 @@ export interface components {
             must_change_password: boolean;
             role: components["schemas"]["Role"];
             username: string;
+        };
+        MeetingBody: {
+            attendees?: string[];
+            /** @description Decisions taken (each may become a task). */
+            decisions?: string[];
+            grid_code: string;
+            /** @description YYYY-MM-DD. */
+            held_on: string;
+            /** @description Minted by the client. */
+            id: string;
+            /** @description `chief` (林长会议) or `office` (林长办会议). */
+            kind: string;
+            minutes?: string;
+            title: string;
+        };
+        MeetingCompliance: {
+            /** @description Fewer chief meetings than the rule asks so far in the period. */
+            behind: boolean;
+            /** Format: int32 */
+            done: number;
+            grid_code: string;
+            grid_name: string;
+            level: components["schemas"]["Level"];
+            period_end: string;
+            period_start: string;
+            /** Format: int32 */
+            required: number;
         };
         NewAreaBody: {
             /** @description GeoJSON Polygon or MultiPolygon (geometry, Feature or FeatureCollection) in lon/lat. */
@@ -3081,6 +3146,36 @@ export interface operations {
             };
         };
     };
+    meetings_compliance: {
+        parameters: {
+            query?: {
+                /** @description A day of the year to list (YYYY-MM-DD); today by default. */
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingCompliance"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     notices_events: {
         parameters: {
             query?: never;
@@ -4009,6 +4104,83 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    meetings_list: {
+        parameters: {
+            query?: {
+                /** @description A day of the year to list (YYYY-MM-DD); today by default. */
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingBody"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    meetings_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingBody"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ pub mod grids;
 pub mod hotspots;
 pub mod incidents;
 pub mod layers;
+pub mod meetings;
 pub mod notices;
 pub mod org;
 pub mod patrols;

@@ -29,6 +29,7 @@ mod cameras;
 mod hotspots;
 mod incidents;
 mod layers;
+mod meetings;
 mod org;
 mod patrols;
 mod spots;
@@ -38,6 +39,7 @@ pub use cameras::*;
 pub use hotspots::*;
 pub use incidents::*;
 pub use layers::*;
+pub use meetings::*;
 pub use org::*;
 pub use patrols::*;
 pub use spots::*;
@@ -57,7 +59,8 @@ macro_rules! conformance_tests {
             incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope,
             hotspots_are_stored_once_and_scoped,
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
-            change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once);
+            change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once,
+            chief_meetings_are_counted_per_grid);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

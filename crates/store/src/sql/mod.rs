@@ -13,6 +13,7 @@ mod grids;
 mod hotspots;
 mod incidents;
 mod layers;
+mod meetings;
 mod notices;
 mod org;
 mod patrols;
@@ -43,6 +44,7 @@ use crate::notices::{NewNotification, Notification};
 use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
+use crate::patrols::{Meeting, MeetingCount};
 use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
 use crate::store::Store;
 
@@ -564,5 +566,30 @@ impl Store for SqlStore {
         incident: Option<Uuid>,
     ) -> StoreResult<Alarm> {
         cameras::decide(self, ctx, scope, id, incident).await
+    }
+
+    async fn create_meeting(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        meeting: &Meeting,
+    ) -> StoreResult<Meeting> {
+        meetings::create(self, ctx, scope, meeting).await
+    }
+    async fn meetings(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<Meeting>> {
+        meetings::list(self, scope, from, to).await
+    }
+    async fn meeting_counts(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<MeetingCount>> {
+        meetings::counts(self, scope, from, to).await
     }
 }
