@@ -61,10 +61,15 @@ impl Role {
     /// Whether this role may perform `action` (inside its scope).
     pub fn can(self, action: Action) -> bool {
         use Action::{
-            EditCodeTables, ImportLayers, ManageUsers, ReadAudit, ReadLayers, ReadOrg, WriteOrg,
+            DecideAlarms, EditCodeTables, ImportLayers, ManageUsers, ReadAudit, ReadLayers,
+            ReadOrg, SuperviseTracks, VerifyChangeSpots, WriteOrg,
         };
         match action {
             ReadOrg | ReadLayers => true,
+            SuperviseTracks | DecideAlarms => {
+                matches!(self, Role::Admin | Role::Office | Role::Chief)
+            }
+            VerifyChangeSpots => !matches!(self, Role::Auditor | Role::Department),
             WriteOrg | ImportLayers => matches!(self, Role::Admin | Role::Office),
             ManageUsers | EditCodeTables => self == Role::Admin,
             ReadAudit => matches!(self, Role::Admin | Role::Auditor),
@@ -89,6 +94,13 @@ pub enum Action {
     ReadLayers,
     /// Import GIS files into a layer, or withdraw an import.
     ImportLayers,
+    /// See the patrol tracks of others in scope (tracks are personal data; the walker always
+    /// sees his own).
+    SuperviseTracks,
+    /// Confirm a camera alarm as a fire, or dismiss it.
+    DecideAlarms,
+    /// Record the field verification of a change spot.
+    VerifyChangeSpots,
 }
 
 /// The grid subtree a request may see: the user's grid and everything below it.

@@ -190,6 +190,31 @@ pub struct Compliance {
     pub behind: bool,
 }
 
+/// The rules grouped by the period each counts in around `day` (so that what is counted per
+/// period is counted once), earliest period first.
+pub fn by_period(
+    rules: &[PatrolRule],
+    day: NaiveDate,
+) -> Vec<((NaiveDate, NaiveDate), Vec<PatrolRule>)> {
+    let mut out: Vec<((NaiveDate, NaiveDate), Vec<PatrolRule>)> = Vec::new();
+    for r in rules {
+        let bounds = r.period.bounds(day);
+        match out.iter_mut().find(|(b, _)| *b == bounds) {
+            Some((_, group)) => group.push(*r),
+            None => out.push((bounds, vec![*r])),
+        }
+    }
+    out.sort_by_key(|(b, _)| *b);
+    out
+}
+
+/// The standing of a grid of `level` that did `done` in a period, if a rule of that period
+/// covers the level.
+pub fn standing(rules_of_period: &[PatrolRule], level: Level, done: i64) -> Option<Compliance> {
+    let rule = rules_of_period.iter().find(|r| r.level == level)?;
+    Some(compliance(rule, u32::try_from(done).unwrap_or(u32::MAX)))
+}
+
 pub fn compliance(rule: &PatrolRule, done: u32) -> Compliance {
     Compliance {
         required: rule.times,
@@ -255,6 +280,22 @@ mod tests {
             .expect("village");
         assert_eq!((village.times, village.period), (1, Period::Month));
         assert!(compliance(village, 0).behind);
+        let grouped = by_period(&rules, day("2026-11-29"));
+        assert_eq!(grouped.len(), 3, "month, quarter and year");
+        let (month, of_month) = &grouped
+            .iter()
+            .find(|(b, _)| b.0 == day("2026-11-01"))
+            .expect("month");
+        assert_eq!(month.1, day("2026-12-01"));
+        assert_eq!(
+            standing(of_month, Level::Village, 1).map(|c| c.behind),
+            Some(false)
+        );
+        assert_eq!(
+            standing(of_month, Level::Town, 0),
+            None,
+            "towns count by quarter"
+        );
         assert!(!compliance(village, 1).behind);
         let city = rules.iter().find(|r| r.level == Level::City).expect("city");
         assert_eq!((city.times, city.period), (2, Period::Year));

@@ -13,10 +13,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use linzhang_domain::Action;
 use linzhang_domain::camera::{valid_device_id, valid_view};
 use linzhang_domain::incident::{IncidentSource, KIND_FIRE, Priority};
 use linzhang_domain::notice::IncidentEvent;
-use linzhang_domain::{Action, Role};
 use linzhang_raster::fire::{
     ClassicalDetector, DebounceConfig, Debouncer, Detector, Observation, draw_boxes,
 };
@@ -352,8 +352,9 @@ pub async fn decide(
     Path(id): Path<String>,
     Json(b): Json<DecisionBody>,
 ) -> ApiResult<Json<AlarmView>> {
-    let allowed = matches!(caller.user.role, Role::Admin | Role::Office | Role::Chief);
-    caller.allow(&state, allowed, "decide alarms").await?;
+    caller
+        .require(&state, Action::DecideAlarms, "decide alarms")
+        .await?;
     let id = parse_uuid(&id, "id")?;
     let (alarm, _) = state.store.alarm(&caller.scope, id).await?;
     let ctx = caller.ctx(&state);

@@ -1,13 +1,11 @@
 //! Meetings (C6): chief and office meetings with minutes, attendees and decisions, and the
 //! compliance of each grid with its meeting frequency.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use linzhang_domain::patrol::{self, MEETING_RULE_TABLE, PatrolRule};
+use linzhang_domain::patrol::{self, MEETING_RULE_TABLE};
 use linzhang_domain::{Action, Level};
 use linzhang_store::Meeting;
 use serde::{Deserialize, Serialize};
@@ -136,28 +134,17 @@ pub async fn compliance(
 ) -> ApiResult<Json<Vec<MeetingCompliance>>> {
     let today = day(&state, &q)?;
     let table = state.store.code_table(MEETING_RULE_TABLE, None).await?;
-    let rules: HashMap<Level, PatrolRule> = patrol::rules(&table.table)
-        .into_iter()
-        .map(|r| (r.level, r))
-        .collect();
-    let mut periods: Vec<_> = rules.values().map(|r| r.period.bounds(today)).collect();
-    periods.sort();
-    periods.dedup();
     let mut out = Vec::new();
-    for (start, end) in periods {
+    for ((start, end), rules) in patrol::by_period(&patrol::rules(&table.table), today) {
         for c in state
             .store
             .meeting_counts(&caller.scope, start, end)
             .await?
         {
             let level = c.grid_code.level();
-            let Some(rule) = rules
-                .get(&level)
-                .filter(|r| r.period.bounds(today) == (start, end))
-            else {
+            let Some(standing) = patrol::standing(&rules, level, c.meetings) else {
                 continue;
             };
-            let standing = patrol::compliance(rule, u32::try_from(c.meetings).unwrap_or(u32::MAX));
             out.push(MeetingCompliance {
                 grid_code: c.grid_code.to_string(),
                 grid_name: c.grid_name,

@@ -1,17 +1,13 @@
 //! Patrols (C1, C2): check-ins, patrols with tracks uploaded in batches, and the compliance of
 //! chiefs with their patrol frequencies.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use linzhang_domain::audit::AuditResult;
-use linzhang_domain::patrol::{
-    self, PatrolAction, PatrolKind, PatrolRule, PatrolState, RULE_TABLE,
-};
-use linzhang_domain::{Level, Role};
+use linzhang_domain::patrol::{self, PatrolAction, PatrolKind, PatrolState, RULE_TABLE};
+use linzhang_domain::{Action, Level};
 use linzhang_geo::track::{FilterRules, TrackPoint, filter, length_m, moving_time};
 use linzhang_store::{NewAudit, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter};
 use serde::{Deserialize, Serialize};
@@ -374,7 +370,7 @@ pub async fn detail(
     let id = parse_uuid(&id, "id")?;
     let p = state.store.patrol(&caller.scope, id).await?;
     let own = p.user_id == caller.user.id;
-    let supervisor = matches!(caller.user.role, Role::Admin | Role::Office | Role::Chief);
+    let supervisor = caller.user.role.can(Action::SuperviseTracks);
     caller
         .allow(&state, own || supervisor, "view a patrol track")
         .await?;
@@ -456,16 +452,9 @@ pub async fn compliance(
         None => state.clock.now().date_naive(),
     };
     let table = state.store.code_table(RULE_TABLE, None).await?;
-    let rules: HashMap<Level, PatrolRule> = patrol::rules(&table.table)
-        .into_iter()
-        .map(|r| (r.level, r))
-        .collect();
     let mut out = Vec::new();
     // One query per distinct period (month, quarter, year).
-    let mut periods: Vec<_> = rules.values().map(|r| r.period.bounds(day)).collect();
-    periods.sort();
-    periods.dedup();
-    for (start, end) in periods {
+    for ((start, end), rules) in patrol::by_period(&patrol::rules(&table.table), day) {
         let at = |d: NaiveDate| {
             d.and_hms_opt(0, 0, 0)
                 .map(|t| t.and_utc())
@@ -476,19 +465,10 @@ pub async fn compliance(
             .chief_patrol_counts(&caller.scope, at(start)?, at(end)?)
             .await?;
         for c in counts {
-            let Some(level) =
-                Level::from_depth(i64::try_from(c.grid_path.matches('/').count() - 1).unwrap_or(0))
-            else {
+            let level = c.grid_code.level();
+            let Some(standing) = patrol::standing(&rules, level, c.patrols) else {
                 continue;
             };
-            let Some(rule) = rules
-                .get(&level)
-                .filter(|r| r.period.bounds(day) == (start, end))
-            else {
-                continue;
-            };
-            let done = u32::try_from(c.patrols).unwrap_or(u32::MAX);
-            let standing = patrol::compliance(rule, done);
             out.push(ChiefCompliance {
                 post_id: c.post_id.to_string(),
                 post_title: c.post_title,
