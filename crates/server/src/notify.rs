@@ -1,11 +1,12 @@
 //! Fan-out of notifications: the inbox rows, and live events to the browsers and phones of
-//! the people told (Server-Sent Events on `/api/v1/events`).
+//! the people told (Server-Sent Events on `/api/v1/events`). Who is told is the domain's rule
+//! (`linzhang_domain::notice`); this module finds those accounts and delivers.
 
-use linzhang_domain::Scope;
 use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::reaches_at_once;
 use linzhang_domain::notice::{IncidentEvent, audiences};
-use linzhang_store::{Incident, NewNotification, WriteCtx};
+use linzhang_domain::{GridCode, Scope};
+use linzhang_store::{Incident, NewNotification, StoreError, WriteCtx};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -16,41 +17,91 @@ use crate::state::AppState;
 pub struct LiveEvent {
     #[serde(skip)]
     pub users: Vec<Uuid>,
-    /// `incident.reported`, `incident.escalated`…
+    /// `incident.reported`, `incident.escalated`, `camera.alarm`…
     pub kind: String,
     pub title: String,
     pub link: Option<String>,
     pub urgent: bool,
 }
 
+/// What to tell.
+struct Message {
+    kind: String,
+    title: String,
+    body: String,
+    link: Option<String>,
+    urgent: bool,
+}
+
 /// Tells the people an incident event concerns. Failures are logged, never returned: the
 /// incident itself is stored whatever happens to its notifications.
 pub async fn incident(state: &AppState, incident: &Incident, event: IncidentEvent) {
-    if let Err(e) = try_incident(state, incident, event).await {
+    let urgent = reaches_at_once(&incident.kind, incident.source);
+    let title = match event {
+        IncidentEvent::Reported if urgent => format!("【紧急】{}", incident.title),
+        IncidentEvent::Reported => format!("新事件：{}", incident.title),
+        IncidentEvent::Escalated => format!("上报事件：{}", incident.title),
+    };
+    let message = Message {
+        kind: event.as_str().into(),
+        title,
+        body: incident.description.clone(),
+        link: Some(format!("/incidents/{}", incident.id)),
+        urgent,
+    };
+    if let Err(e) = tell(state, &incident.grid_code, event, message).await {
         tracing::error!(error = %e, incident = %incident.id, "notifications failed");
     }
 }
 
-async fn try_incident(
+/// Announces a camera alarm as an urgent report at the camera's grid: to the chiefs and
+/// offices up to the city and the rangers of the grid, in the inbox and live.
+pub async fn alarm(
     state: &AppState,
-    incident: &Incident,
+    camera: &linzhang_store::Camera,
+    alarm: &linzhang_store::NewAlarm,
+) {
+    let message = Message {
+        kind: "camera.alarm".into(),
+        title: format!(
+            "【视频报警】{}：疑似{}（{:.2}）",
+            camera.name,
+            if alarm.verdict == "fire" {
+                "明火"
+            } else {
+                "烟雾"
+            },
+            alarm.score
+        ),
+        body: "请查看报警画面并确认或排除（扬尘、雾气可能误报）。".into(),
+        link: Some(format!("/alarms/{}", alarm.id)),
+        urgent: true,
+    };
+    if let Err(e) = tell(state, &camera.grid_code, IncidentEvent::Reported, message).await {
+        tracing::error!(error = %e, camera = %camera.id, "alarm notifications failed");
+    }
+}
+
+/// The accounts the domain's audiences of `event` name around `grid`, and the delivery to them.
+async fn tell(
+    state: &AppState,
+    grid: &GridCode,
     event: IncidentEvent,
-) -> Result<(), linzhang_store::StoreError> {
-    let urgent = reaches_at_once(&incident.kind, incident.source);
-    let all = Scope::everything();
-    // The incident's grid, then the grids above it, nearest first.
-    let mut chain = vec![incident.grid_code.clone()];
+    m: Message,
+) -> Result<(), StoreError> {
+    // The grid, then the grids above it, nearest first.
+    let mut chain = vec![grid.clone()];
     chain.extend(
         state
             .store
-            .grid_ancestors(&all, &incident.grid_code)
+            .grid_ancestors(&Scope::everything(), grid)
             .await?
             .into_iter()
             .rev()
             .map(|g| g.code),
     );
     let mut users: Vec<Uuid> = Vec::new();
-    for a in audiences(event, urgent) {
+    for a in audiences(event, m.urgent) {
         let grids: Vec<_> = chain.iter().take(a.levels_up + 1).cloned().collect();
         for (id, _, _) in state.store.users_at(&grids, a.roles).await? {
             if !users.contains(&id) {
@@ -58,22 +109,16 @@ async fn try_incident(
             }
         }
     }
-    let title = match event {
-        IncidentEvent::Reported if urgent => format!("【紧急】{}", incident.title),
-        IncidentEvent::Reported => format!("新事件：{}", incident.title),
-        IncidentEvent::Escalated => format!("上报事件：{}", incident.title),
-    };
-    let link = Some(format!("/incidents/{}", incident.id));
     let notes: Vec<NewNotification> = users
         .iter()
         .map(|u| NewNotification {
             id: linzhang_domain::ids::new_id(),
             user_id: *u,
-            kind: event.as_str().into(),
-            title: title.clone(),
-            body: incident.description.clone(),
-            link: link.clone(),
-            urgent,
+            kind: m.kind.clone(),
+            title: m.title.clone(),
+            body: m.body.clone(),
+            link: m.link.clone(),
+            urgent: m.urgent,
         })
         .collect();
     let ctx = WriteCtx {
@@ -84,79 +129,10 @@ async fn try_incident(
     // Nobody listening is fine: the inbox holds it.
     let _ = state.events.send(LiveEvent {
         users,
-        kind: event.as_str().into(),
-        title,
-        link,
-        urgent,
+        kind: m.kind,
+        title: m.title,
+        link: m.link,
+        urgent: m.urgent,
     });
     Ok(())
-}
-
-/// Announces a camera alarm to the chiefs and offices of the camera's grid and the grids above
-/// (everyone who would be told of a fire), in the inbox and live.
-pub async fn alarm(
-    state: &AppState,
-    camera: &linzhang_store::Camera,
-    alarm: &linzhang_store::NewAlarm,
-) {
-    let all = Scope::everything();
-    let result: Result<(), linzhang_store::StoreError> = async {
-        let mut grids = vec![camera.grid_code.clone()];
-        grids.extend(
-            state
-                .store
-                .grid_ancestors(&all, &camera.grid_code)
-                .await?
-                .into_iter()
-                .map(|g| g.code),
-        );
-        let roles = [linzhang_domain::Role::Chief, linzhang_domain::Role::Office];
-        let users: Vec<Uuid> = state
-            .store
-            .users_at(&grids, &roles)
-            .await?
-            .into_iter()
-            .map(|(id, _, _)| id)
-            .collect();
-        let title = format!(
-            "【视频报警】{}：疑似{}（{:.2}）",
-            camera.name,
-            if alarm.verdict == "fire" {
-                "明火"
-            } else {
-                "烟雾"
-            },
-            alarm.score
-        );
-        let link = Some(format!("/alarms/{}", alarm.id));
-        let notes: Vec<NewNotification> = users
-            .iter()
-            .map(|u| NewNotification {
-                id: linzhang_domain::ids::new_id(),
-                user_id: *u,
-                kind: "camera.alarm".into(),
-                title: title.clone(),
-                body: "请查看报警画面并确认或排除（扬尘、雾气可能误报）。".into(),
-                link: link.clone(),
-                urgent: true,
-            })
-            .collect();
-        let ctx = WriteCtx {
-            actor: Actor::system("notify"),
-            at: state.clock.now(),
-        };
-        state.store.notify(&ctx, &notes).await?;
-        let _ = state.events.send(LiveEvent {
-            users,
-            kind: "camera.alarm".into(),
-            title,
-            link,
-            urgent: true,
-        });
-        Ok(())
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!(error = %e, camera = %camera.id, "alarm notifications failed");
-    }
 }
