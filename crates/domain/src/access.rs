@@ -124,8 +124,7 @@ impl Scope {
 
     /// The code of the scope's root grid, if it has one.
     pub fn root(&self) -> Option<GridCode> {
-        let last = self.path.trim_end_matches('/').rsplit('/').next()?;
-        GridCode::parse(last).ok()
+        GridCode::from_path(&self.path).ok()
     }
 
     /// Whether a grid with the given path is inside this scope.

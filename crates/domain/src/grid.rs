@@ -69,6 +69,17 @@ pub enum GridCodeError {
 pub struct GridCode(String);
 
 impl GridCode {
+    /// The grid a materialised path (see [`child_path`]) ends with, e.g.
+    /// `/320200/320205/` → 320205.
+    pub fn from_path(path: &str) -> Result<Self, GridCodeError> {
+        let last = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        Self::parse(last)
+    }
+
     pub fn parse(code: &str) -> Result<Self, GridCodeError> {
         if !code.bytes().all(|b| b.is_ascii_digit()) || code.is_empty() {
             return Err(GridCodeError::NotDigits(code.to_owned()));
@@ -179,5 +190,14 @@ mod tests {
         let county = child_path(Some(&city), &code("320205"));
         assert_eq!(county, "/320200/320205/");
         assert!(county.starts_with(&city));
+    }
+
+    #[test]
+    fn a_path_names_its_last_grid() {
+        assert_eq!(
+            GridCode::from_path("/320200/320205/").map(|g| g.to_string()),
+            Ok("320205".into())
+        );
+        assert!(GridCode::from_path("/").is_err());
     }
 }

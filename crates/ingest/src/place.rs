@@ -54,11 +54,6 @@ impl Placer {
 
 /// The grid code a leaf grid's materialised path ends with.
 pub fn leaf_grid(path: &str) -> Result<linzhang_domain::GridCode, StoreError> {
-    let leaf = path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
-    linzhang_domain::GridCode::parse(leaf)
+    linzhang_domain::GridCode::from_path(path)
         .map_err(|_| StoreError::Corrupt(format!("grid path {path}")))
 }

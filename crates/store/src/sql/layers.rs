@@ -167,9 +167,11 @@ async fn insert_features(conn: &mut AnyConnection, imp: &NewLayerImport) -> Stor
             values(&mut sql, rows.len(), 4);
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (fid, path, m2) in rows {
+                let leaf = GridCode::from_path(path)
+                    .map_err(|_| StoreError::Rejected(format!("{path} is not a grid path")))?;
                 q = q
                     .bind(fid.to_string())
-                    .bind(leaf_code(path).to_owned())
+                    .bind(leaf.as_str().to_owned())
                     .bind((*path).clone())
                     .bind(*m2);
             }
@@ -210,14 +212,6 @@ fn values(sql: &mut String, rows: usize, cols: usize) {
         }
         sql.push(')');
     }
-}
-
-/// The grid code a materialised path ends with.
-fn leaf_code(path: &str) -> &str {
-    path.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
 }
 
 /// Recomputes the statistics of one layer and year from its stored features.
