@@ -17,7 +17,8 @@
 //!
 //! Sub-compartments are the Voronoi cells of a jittered grid of sites over each village, the
 //! best placed of them kept, cut to the village and around wetlands; cells are computed from
-//! their neighbours only, so a million of them take seconds (villages run on all cores).
+//! their neighbours only, so their cost grows linearly (villages run on all cores; times in
+//! docs/performance.md).
 
 mod cells;
 mod field;
