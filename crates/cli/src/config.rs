@@ -28,6 +28,20 @@ pub struct ConfigArgs {
     /// Mark session cookies Secure (when served over HTTPS).
     #[arg(long, env = "LINZHANG_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// NASA FIRMS active-fire CSV URL fetched on a schedule (e.g. the FIRMS area API for a box
+    /// around the city; it holds your `MAP_KEY`).
+    #[arg(long, env = "LINZHANG_FIRMS_URL", global = true)]
+    pub firms_url: Option<String>,
+    /// Minutes between FIRMS fetches (default 60).
+    #[arg(long, env = "LINZHANG_FIRMS_EVERY_MINUTES", global = true)]
+    pub firms_every_minutes: Option<u64>,
+    /// Seconds between snapshots of cameras that have a snapshot URL (default 60; 0: off).
+    #[arg(long, env = "LINZHANG_CAMERA_POLL_SECONDS", global = true)]
+    pub camera_poll_seconds: Option<u64>,
+    /// An ONNX smoke/fire classifier to use instead of the built-in detector (see
+    /// docs/detection.md for the model contract).
+    #[arg(long, env = "LINZHANG_FIRE_MODEL", global = true)]
+    pub fire_model: Option<PathBuf>,
 }
 
 /// The file's settings.
@@ -38,6 +52,10 @@ struct FileConfig {
     listen: Option<String>,
     public_base_url: Option<String>,
     secure_cookies: Option<bool>,
+    firms_url: Option<String>,
+    firms_every_minutes: Option<u64>,
+    camera_poll_seconds: Option<u64>,
+    fire_model: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -47,6 +65,10 @@ pub struct Config {
     pub listen: String,
     pub public_base_url: String,
     pub secure_cookies: bool,
+    pub firms_url: Option<String>,
+    pub firms_every_minutes: u64,
+    pub camera_poll_seconds: u64,
+    pub fire_model: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,6 +78,10 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("public_base_url", &self.public_base_url)
             .field("secure_cookies", &self.secure_cookies)
+            .field("firms_url", &self.firms_url.as_deref().map(redact_path))
+            .field("firms_every_minutes", &self.firms_every_minutes)
+            .field("camera_poll_seconds", &self.camera_poll_seconds)
+            .field("fire_model", &self.fire_model)
             .finish()
     }
 }
@@ -71,6 +97,17 @@ pub fn redact_url(url: &str) -> String {
             format!("{scheme}://{user}:***@{host}")
         }
         _ => url.to_owned(),
+    }
+}
+
+/// Keeps a URL's scheme and host only: feed URLs carry keys in their paths.
+pub fn redact_path(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or_default();
+            format!("{scheme}://{host}/***")
+        }
+        None => "***".into(),
     }
 }
 
@@ -102,6 +139,17 @@ impl Config {
                 .or(file.public_base_url)
                 .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into()),
             secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            firms_url: args.firms_url.clone().or(file.firms_url),
+            firms_every_minutes: args
+                .firms_every_minutes
+                .or(file.firms_every_minutes)
+                .unwrap_or(60)
+                .max(1),
+            camera_poll_seconds: args
+                .camera_poll_seconds
+                .or(file.camera_poll_seconds)
+                .unwrap_or(60),
+            fire_model: args.fire_model.clone().or(file.fire_model),
         })
     }
 
@@ -109,6 +157,7 @@ impl Config {
     pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.database = redact_url(&self.database);
+        shown.firms_url = self.firms_url.as_deref().map(redact_path);
         Ok(toml::to_string(&shown)?)
     }
 }
@@ -125,6 +174,10 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://lz@db/lz"), "postgres://lz@db/lz");
         assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
+        assert_eq!(
+            redact_path("https://firms.example/api/area/csv/0123abcd/VIIRS_SNPP_NRT/world/1"),
+            "https://firms.example/***"
+        );
     }
 
     #[test]

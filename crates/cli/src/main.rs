@@ -70,7 +70,8 @@ enum Command {
         min_area_m2: f64,
         patches: std::path::PathBuf,
     },
-    /// Look for smoke and fire in camera frames (JPEG or PNG) with the built-in detector:
+    /// Look for smoke and fire in camera frames (JPEG or PNG) with the built-in detector (or
+    /// the ONNX model of `--fire-model`):
     /// one line per image, `path<TAB>fire|smoke|none<TAB>score`.
     SmokeFire {
         #[arg(required = true)]
@@ -176,7 +177,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 path.display()
             ))
         }
-        Command::SmokeFire { images } => smoke_fire(&images),
+        Command::SmokeFire { images } => smoke_fire(&images, config.fire_model.as_deref()),
         Command::Spots {
             batch,
             min_area_m2,
@@ -217,14 +218,23 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     out(&format!("listening on http://{addr}\n"))?;
-    let state = linzhang_server::AppState::new(
+    let mut state = linzhang_server::AppState::new(
         Arc::new(store.clone()) as Arc<dyn Store>,
         clock,
         linzhang_server::ServerConfig {
             public_base_url: config.public_base_url.clone(),
             secure_cookies: config.secure_cookies,
+            firms_url: config.firms_url.clone(),
+            firms_every: std::time::Duration::from_secs(config.firms_every_minutes * 60),
+            camera_poll_every: (config.camera_poll_seconds > 0)
+                .then(|| std::time::Duration::from_secs(config.camera_poll_seconds)),
         },
     );
+    if let Some(model) = &config.fire_model {
+        let detector = linzhang_raster::fire::OnnxDetector::load(model)?;
+        out(&format!("smoke/fire detection: {}\n", model.display()))?;
+        state = state.with_detector(Arc::new(detector));
+    }
     linzhang_server::serve(listener, state).await?;
     store.close().await;
     Ok(())
@@ -312,13 +322,21 @@ async fn hotspots(
     Ok(text)
 }
 
-fn smoke_fire(images: &[std::path::PathBuf]) -> anyhow::Result<()> {
-    use linzhang_raster::fire::{ClassicalDetector, detect_file};
-    let detector = ClassicalDetector::default();
+/// One line per image: path, verdict, score; with the built-in detector, or the ONNX model
+/// given by `--fire-model`.
+fn smoke_fire(
+    images: &[std::path::PathBuf],
+    model: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use linzhang_raster::fire::{ClassicalDetector, Detector, OnnxDetector, detect_file};
+    let detector: Box<dyn Detector> = match model {
+        Some(path) => Box::new(OnnxDetector::load(path)?),
+        None => Box::new(ClassicalDetector::default()),
+    };
     let mut text = String::new();
     let mut failed = Vec::new();
     for path in images {
-        match detect_file(path, &detector) {
+        match detect_file(path, detector.as_ref()) {
             Ok(d) => writeln!(text, "{}\t{}\t{:.3}", path.display(), d.verdict, d.score)?,
             Err(e) => failed.push(format!("{}: {e}", path.display())),
         }

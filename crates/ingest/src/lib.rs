@@ -26,7 +26,7 @@ pub use analysis::{
 pub use hotspots::{HotspotReport, import_hotspots, parse_firms};
 pub use place::Placer;
 pub use prepare::{FeatureWarning, Prepared, Preparer, Rejection};
-pub use spots::{SpotReport, spots_from_patches};
+pub use spots::{SUBCOMPARTMENT_FIELDS, SpotReport, spots_from_patches};
 
 /// What to import into.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,7 +25,7 @@ pub struct SpotReport {
 }
 
 /// The sub-compartment attributes copied onto a spot.
-const COPIED: [&str; 8] = [
+pub const SUBCOMPARTMENT_FIELDS: [&str; 8] = [
     "lin_ban",
     "xiao_ban",
     "di_lei",
@@ -99,7 +99,7 @@ pub async fn spots_from_patches(
             .unwrap_or_default();
         attributes.insert("detected_area_m2".into(), p["area_m2"].clone());
         if let Some(host) = host {
-            for k in COPIED {
+            for k in SUBCOMPARTMENT_FIELDS {
                 if let Some(v) = host.get(k) {
                     attributes.insert(k.to_owned(), v.clone());
                 }

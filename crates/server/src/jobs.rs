@@ -8,6 +8,9 @@ use linzhang_domain::notice::IncidentEvent;
 use linzhang_domain::{IncidentAction, IncidentState, Scope};
 use linzhang_store::{IncidentFilter, StoreError, WriteCtx};
 
+use futures_util::StreamExt;
+
+use crate::api::hotspots::HotspotImportView;
 use crate::api::incidents::deadline_rules;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -68,16 +71,148 @@ pub async fn escalate_overdue(state: &AppState) -> Result<usize, ApiError> {
     Ok(moved)
 }
 
-/// Runs the jobs every [`PERIOD`] until the task is dropped.
-pub async fn run(state: AppState) {
-    let mut tick = tokio::time::interval(PERIOD);
+/// How long a fetch from outside (a feed, a snapshot) may take.
+const FETCH_TIMEOUT: StdDuration = StdDuration::from_mins(1);
+const SNAPSHOT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
+/// Cameras polled at once.
+const POLL_CONCURRENCY: usize = 8;
+
+/// Fetches the configured FIRMS CSV and imports it like an upload (duplicates of earlier
+/// fetches are merged, fires near forest land raise incidents); answers what the import did,
+/// or `None` when no URL is configured.
+pub async fn fetch_firms(state: &AppState) -> Result<Option<HotspotImportView>, ApiError> {
+    let Some(url) = state.config.firms_url.as_deref() else {
+        return Ok(None);
+    };
+    let fail = |what: String| {
+        tracing::warn!(%url, %what, "FIRMS fetch failed");
+        ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "feed_unavailable",
+            format!("the FIRMS feed could not be fetched: {what}"),
+        )
+    };
+    let response = state
+        .http
+        .get(url)
+        .timeout(FETCH_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(fail(format!("HTTP {}", response.status())));
+    }
+    let body = response.bytes().await.map_err(|e| fail(e.to_string()))?;
+    crate::api::hotspots::ingest(state, &body).await.map(Some)
+}
+
+/// Takes one picture from every camera that has a snapshot URL and puts it through smoke and
+/// fire detection like a pushed frame; answers how many pictures were checked. A camera that
+/// does not answer is logged and tried again next round.
+pub async fn poll_cameras(state: &AppState) -> Result<usize, ApiError> {
+    let cameras: Vec<_> = state
+        .store
+        .cameras(&Scope::everything())
+        .await?
+        .into_iter()
+        .filter(|c| c.snapshot_url.is_some())
+        .collect();
+    let checked = std::sync::atomic::AtomicUsize::new(0);
+    futures_util::stream::iter(cameras)
+        .for_each_concurrent(POLL_CONCURRENCY, |camera| {
+            let checked = &checked;
+            async move {
+                match snapshot(state, &camera).await {
+                    Ok(()) => {
+                        checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    Err(what) => {
+                        tracing::warn!(camera = %camera.id, %what, "camera snapshot failed");
+                    }
+                }
+            }
+        })
+        .await;
+    Ok(checked.into_inner())
+}
+
+async fn snapshot(state: &AppState, camera: &linzhang_store::Camera) -> Result<(), String> {
+    let url = camera.snapshot_url.as_deref().unwrap_or_default();
+    let response = state
+        .http
+        .get(url)
+        .timeout(SNAPSHOT_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    let ctx = WriteCtx {
+        actor: Actor::system("camera-poll"),
+        at: state.clock.now(),
+    };
+    crate::api::cameras::process_frame(state, &ctx, camera, ctx.at, &body)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.message)
+}
+
+/// Runs `job` every `period` until the task is dropped.
+async fn every<F, Fut>(period: StdDuration, job: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        job().await;
+    }
+}
+
+/// Runs the jobs until the task is dropped: overdue escalation every [`PERIOD`], the FIRMS
+/// fetch and the camera polling at their configured intervals.
+pub async fn run(state: AppState) {
+    let escalation = every(PERIOD, || async {
         match escalate_overdue(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(escalated = n, "overdue incidents escalated"),
             Err(e) => tracing::error!(code = %e.code, "the overdue job failed"),
         }
-    }
+    });
+    let firms = async {
+        if state.config.firms_url.is_none() {
+            return;
+        }
+        every(state.config.firms_every, || async {
+            match fetch_firms(&state).await {
+                Ok(Some(r)) => tracing::info!(
+                    read = r.read,
+                    stored = r.stored,
+                    incidents = r.incidents_raised,
+                    "FIRMS feed imported"
+                ),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(code = %e.code, message = %e.message, "the FIRMS job failed");
+                }
+            }
+        })
+        .await;
+    };
+    let cameras = async {
+        let Some(period) = state.config.camera_poll_every else {
+            return;
+        };
+        every(period, || async {
+            if let Err(e) = poll_cameras(&state).await {
+                tracing::error!(code = %e.code, "the camera polling job failed");
+            }
+        })
+        .await;
+    };
+    tokio::join!(escalation, firms, cameras);
 }

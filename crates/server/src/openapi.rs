@@ -89,6 +89,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(notices::events))
         .routes(routes!(spots::spots))
         .routes(routes!(spots::stats))
+        .routes(routes!(spots::export::export))
         .routes(routes!(spots::verify))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::tilejson))

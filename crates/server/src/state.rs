@@ -1,17 +1,39 @@
 //! What every handler shares.
 
 use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 use linzhang_domain::Clock;
+use linzhang_raster::fire::{ClassicalDetector, Detector};
 use linzhang_store::Store;
 
-/// Server settings that handlers need.
+/// Server settings that handlers and jobs need.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// Base of the public pages that QR codes open, e.g. `https://lz.wuxi.gov.cn`.
     pub public_base_url: String,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// A NASA FIRMS active-fire CSV to fetch on a schedule (an area URL of the FIRMS API, for
+    /// a box around the city); none: hotspots arrive only by upload.
+    pub firms_url: Option<String>,
+    /// How often the FIRMS URL is fetched.
+    pub firms_every: StdDuration,
+    /// How often cameras with a snapshot URL are polled; none: never.
+    pub camera_poll_every: Option<StdDuration>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            public_base_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            firms_url: None,
+            // FIRMS near-real-time data arrive within about three hours of a pass.
+            firms_every: StdDuration::from_hours(1),
+            camera_poll_every: Some(StdDuration::from_mins(1)),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -23,6 +45,11 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<crate::notify::LiveEvent>,
     /// Each camera's last frame and debounce window.
     pub cameras: Arc<crate::api::cameras::CameraMemory>,
+    /// The smoke and fire detector camera frames go through: the classical one unless an
+    /// ONNX model is configured ([`AppState::with_detector`]).
+    pub detector: Arc<dyn Detector>,
+    /// Outbound HTTP (FIRMS feeds, camera snapshots).
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -33,6 +60,19 @@ impl AppState {
             config: Arc::new(config),
             events: tokio::sync::broadcast::channel(1024).0,
             cameras: Arc::default(),
+            detector: Arc::new(ClassicalDetector::default()),
+            http: reqwest::Client::builder()
+                .user_agent(concat!("linzhang/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(StdDuration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
         }
+    }
+
+    /// The same state with another smoke and fire detector (an ONNX model, say).
+    #[must_use]
+    pub fn with_detector(mut self, detector: Arc<dyn Detector>) -> Self {
+        self.detector = detector;
+        self
     }
 }

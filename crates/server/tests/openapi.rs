@@ -83,13 +83,14 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/change-batches/{id}/spots",
         "/api/v1/change-batches/{id}/stats",
         "/api/v1/change-spots/{id}/verification",
+        "/api/v1/change-batches/{id}/export",
         "/api/v1/hotspots/imports",
         "/tiles/{layer}/{z}/{x}/{y}",
         "/tiles/{file}",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 66, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 67, "a new route needs its place in this list");
 }
 
 #[test]

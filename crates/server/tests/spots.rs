@@ -162,4 +162,77 @@ async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
         ),
         (Some(1), Some(1))
     );
+
+    // The batch as files with the standard fields: GeoPackage read back through GDAL, and
+    // Excel under the Chinese names; a bad format is refused.
+    let batch = batches[0]["id"].as_str().expect("batch id");
+    let dir = tempfile::tempdir().expect("dir");
+    let r = app
+        .get(
+            &admin,
+            &format!("/api/v1/change-batches/{batch}/export?format=gpkg"),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let gpkg = dir.path().join("spots.gpkg");
+    std::fs::write(&gpkg, r.bytes().await.expect("body")).expect("write");
+    {
+        use gdal::vector::LayerAccess;
+        let ds = gdal::Dataset::open(&gpkg).expect("GDAL opens the export");
+        let mut layer = ds.layer(0).expect("layer");
+        let features: Vec<_> = layer.features().collect();
+        assert_eq!(features.len(), 1);
+        let f = &features[0];
+        let text = |name: &str| {
+            f.field_as_string(f.field_index(name).expect("field"))
+                .expect("read")
+        };
+        let real = |name: &str| {
+            f.field_as_double(f.field_index(name).expect("field"))
+                .expect("read")
+                .expect("a value")
+        };
+        assert_eq!(text("XIAN").as_deref(), Some("320205"));
+        assert_eq!(text("CUN").as_deref(), Some("320205001001"));
+        assert_eq!(text("HSBHYY").as_deref(), Some("20"));
+        assert_eq!(text("SFHF").as_deref(), Some("否"));
+        let ha = real("MJ");
+        assert!(
+            (ha - clipped / 10_000.0).abs() < 1e-9,
+            "{ha} ha vs {clipped} m²"
+        );
+        let hsmj = real("HSMJ");
+        assert!((hsmj - 0.12).abs() < 1e-9);
+        assert!(f.geometry().is_some_and(|g| g.area() > 0.0));
+    }
+    let r = app
+        .get(
+            &admin,
+            &format!("/api/v1/change-batches/{batch}/export?format=xlsx"),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let xlsx = dir.path().join("spots.xlsx");
+    std::fs::write(&xlsx, r.bytes().await.expect("body")).expect("write");
+    {
+        use gdal::vector::LayerAccess;
+        let ds = gdal::Dataset::open(&xlsx).expect("GDAL opens the workbook");
+        let layer = ds.layer(0).expect("sheet");
+        let names: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+        assert!(
+            names.iter().any(|n| n == "核实变化原因") && names.iter().any(|n| n == "前时相"),
+            "{names:?}"
+        );
+    }
+    assert_eq!(
+        code(
+            app.get(
+                &admin,
+                &format!("/api/v1/change-batches/{batch}/export?format=pdf")
+            )
+            .await
+        )
+        .await,
+        "bad_format"
+    );
 }

@@ -21,6 +21,9 @@ pub struct Camera {
     pub range_m: f64,
     /// HLS/FLV/WebRTC address for live view.
     pub stream_url: Option<String>,
+    /// A URL answering the camera's current picture (JPEG or PNG), which the server polls
+    /// when the camera cannot push frames itself.
+    pub snapshot_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

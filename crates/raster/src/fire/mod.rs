@@ -3,8 +3,8 @@
 //! A [`Detector`] looks at one frame (and, for video, the frame before it) and returns a
 //! [`Detection`]: a verdict (fire, smoke or none), a score in 0–1 and the boxes around what
 //! it found. [`ClassicalDetector`] is the built-in one (colour rules, texture and
-//! frame-to-frame change; no model file needed). A model-based detector (ONNX through
-//! `tract`) is meant to implement the same trait, so the camera pipeline does not care which
+//! frame-to-frame change; no model file needed); [`OnnxDetector`] runs any classifier that
+//! follows the contract in [`onnx`] through `tract`. The camera pipeline does not care which
 //! one runs.
 //!
 //! Around the detector: [`detect_file`] for still images (the `smoke-fire` command),
@@ -15,6 +15,7 @@
 mod classical;
 mod debounce;
 mod draw;
+pub mod onnx;
 mod regions;
 pub mod rules;
 
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 pub use classical::{ClassicalConfig, ClassicalDetector};
 pub use debounce::{Alarm, DebounceConfig, Debouncer, Observation};
 pub use draw::{FIRE_COLOUR, SMOKE_COLOUR, draw_boxes};
+pub use onnx::{OnnxDetector, OnnxError};
 
 /// What a frame shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -135,7 +137,7 @@ impl Detection {
 
 /// A smoke and fire detector. Implementations must be cheap to share between camera
 /// workers (`Send + Sync`, `&self`).
-pub trait Detector: Send + Sync {
+pub trait Detector: Send + Sync + fmt::Debug {
     /// Looks at `frame`; `previous` is the camera's preceding frame, when there is one, so
     /// the detector can use motion (flames flicker and smoke drifts; a red wall does not).
     /// Box coordinates are in `frame`'s pixels.

@@ -17,9 +17,7 @@ use linzhang_domain::Action;
 use linzhang_domain::camera::{valid_device_id, valid_view};
 use linzhang_domain::incident::{IncidentSource, KIND_FIRE, Priority};
 use linzhang_domain::notice::IncidentEvent;
-use linzhang_raster::fire::{
-    ClassicalDetector, DebounceConfig, Debouncer, Detector, Observation, draw_boxes,
-};
+use linzhang_raster::fire::{DebounceConfig, Debouncer, Observation, draw_boxes};
 use linzhang_store::{Alarm, Camera, NewAlarm, NewIncident};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -62,6 +60,10 @@ pub struct CameraBody {
     pub range_m: f64,
     /// HLS/FLV/WebRTC address of the live stream.
     pub stream_url: Option<String>,
+    /// A URL answering the current picture (JPEG or PNG): the server polls it for cameras that
+    /// cannot push frames (every `camera_poll_seconds`).
+    #[serde(default)]
+    pub snapshot_url: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,6 +91,7 @@ fn view(c: &Camera) -> CameraView {
             fov_deg: c.fov_deg,
             range_m: c.range_m,
             stream_url: c.stream_url.clone(),
+            snapshot_url: c.snapshot_url.clone(),
         },
         view: serde_json::json!(geojson::Geometry::from(
             &linzhang_geo::geo::Geometry::Polygon(sector)
@@ -134,6 +137,7 @@ pub async fn create(
         fov_deg: b.fov_deg,
         range_m: b.range_m,
         stream_url: b.stream_url,
+        snapshot_url: b.snapshot_url,
     };
     let stored = state
         .store
@@ -203,10 +207,27 @@ pub async fn frame(
             .with_timezone(&Utc),
         None => state.clock.now(),
     };
-    let frame = image::load_from_memory(&body)
+    Ok(Json(
+        process_frame(&state, &caller.ctx(&state), &camera, at, &body).await?,
+    ))
+}
+
+/// Smoke and fire detection of one frame of `camera` taken at `at`, against the camera's
+/// previous frame, debounced per camera; an alarm is stored with the frame and its boxes and
+/// announced. Pushed frames and polled snapshots both come here.
+pub(crate) async fn process_frame(
+    state: &AppState,
+    ctx: &linzhang_store::WriteCtx,
+    camera: &Camera,
+    at: DateTime<Utc>,
+    body: &[u8],
+) -> ApiResult<FrameResult> {
+    let id = camera.id;
+    let frame = image::load_from_memory(body)
         .map_err(|e| ApiError::bad_request("bad_image", format!("not a JPEG or PNG frame: {e}")))?
         .to_rgb8();
     let memory = state.cameras.clone();
+    let detector = state.detector.clone();
     let camera_key = camera.id.to_string();
     let (detection, alarm, evidence) = tokio::task::spawn_blocking(move || {
         let previous = memory
@@ -214,7 +235,7 @@ pub async fn frame(
             .lock()
             .ok()
             .and_then(|mut m| m.insert(id, frame.clone()));
-        let d = ClassicalDetector::default().detect(&frame, previous.as_ref());
+        let d = detector.detect(&frame, previous.as_ref());
         let since_epoch =
             StdDuration::from_millis(u64::try_from(at.timestamp_millis()).unwrap_or(0));
         let obs = Observation {
@@ -247,15 +268,15 @@ pub async fn frame(
             score: f64::from(a.score),
             image,
         };
-        state.store.record_alarm(&caller.ctx(&state), &new).await?;
-        crate::notify::alarm(&state, &camera, &new).await;
+        state.store.record_alarm(ctx, &new).await?;
+        crate::notify::alarm(state, camera, &new).await;
         alarm_id = Some(new.id.to_string());
     }
-    Ok(Json(FrameResult {
+    Ok(FrameResult {
         verdict: detection.verdict.to_string(),
         score: detection.score,
         alarm: alarm_id,
-    }))
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -97,7 +97,13 @@ pub async fn import(
     caller
         .require(&state, Action::ImportLayers, "import hotspots")
         .await?;
-    let (rows, bad) = linzhang_ingest::parse_firms(&body[..]);
+    Ok(Json(ingest(&state, &body).await?))
+}
+
+/// Reads a FIRMS CSV and stores its detections (see [`import`]); uploads and the scheduled
+/// fetch ([`crate::jobs::fetch_firms`]) both come here.
+pub(crate) async fn ingest(state: &AppState, body: &[u8]) -> ApiResult<HotspotImportView> {
+    let (rows, bad) = linzhang_ingest::parse_firms(body);
     if rows.is_empty() && !bad.is_empty() {
         return Err(ApiError::bad_request(
             "unreadable_file",
@@ -117,14 +123,14 @@ pub async fn import(
             .await
         {
             crate::notify::incident(
-                &state,
+                state,
                 &incident,
                 linzhang_domain::notice::IncidentEvent::Reported,
             )
             .await;
         }
     }
-    Ok(Json(HotspotImportView {
+    Ok(HotspotImportView {
         read: r.read + bad.len() as u64,
         unreadable: bad
             .into_iter()
@@ -136,7 +142,7 @@ pub async fn import(
         near_forest: r.near_forest,
         incidents_raised: r.incidents_raised,
         incidents_joined: r.incidents_joined,
-    }))
+    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,4 +1,5 @@
-//! A real server on a free loopback port over a fresh SQLite database, with an injected clock.
+//! A real server on a free loopback port over a fresh SQLite database, with an injected clock
+//! and no background jobs.
 
 #![allow(dead_code, reason = "each test file uses a part")]
 
@@ -24,6 +25,18 @@ impl TestApp {
     /// A server over the conformance tree (无锡市 → 锡山区/江阴市 → 东亭/安镇 → villages) with
     /// one account per `(username, role, grid)`.
     pub async fn start(users: &[(&str, Role, &str)]) -> Self {
+        Self::start_with(
+            users,
+            ServerConfig {
+                public_base_url: "https://lz.example.cn".into(),
+                ..ServerConfig::default()
+            },
+        )
+        .await
+    }
+
+    /// The same with the given server settings (feeds, camera polling).
+    pub async fn start_with(users: &[(&str, Role, &str)], config: ServerConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = linzhang_store_sqlite::open_path(&dir.path().join("api.db"))
             .await
@@ -59,16 +72,17 @@ impl TestApp {
         let state = AppState::new(
             Arc::new(store.clone()) as Arc<dyn Store>,
             clock.clone(),
-            ServerConfig {
-                public_base_url: "https://lz.example.cn".into(),
-                secure_cookies: false,
-            },
+            config,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(linzhang_server::serve(listener, state.clone()));
+        // The router without the background jobs: tests run a job when they mean to, with
+        // the injected clock (`linzhang_server::jobs`).
+        let app = linzhang_server::router(state.clone())
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
         Self {
             base,
             store,

@@ -22,6 +22,7 @@ pub async fn camera_alarms_are_scoped_and_decided_once(s: &SqlStore) {
         fov_deg: 60.0,
         range_m: 3_000.0,
         stream_url: None,
+        snapshot_url: Some("http://10.0.0.5/snapshot.jpg".into()),
     };
     s.create_camera(&ctx(), &all, &cam).await.unwrap();
     let twin = Camera {

@@ -13,7 +13,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::WriteCtx;
 
 const CAMERA: &str = "c.id, c.name, c.device_id, c.grid_code, c.lon, c.lat, c.height_m, \
-                      c.heading_deg, c.fov_deg, c.range_m, c.stream_url";
+                      c.heading_deg, c.fov_deg, c.range_m, c.stream_url, c.snapshot_url";
 
 fn camera(r: &AnyRow) -> StoreResult<Camera> {
     Ok(Camera {
@@ -28,6 +28,7 @@ fn camera(r: &AnyRow) -> StoreResult<Camera> {
         fov_deg: get(r, "fov_deg")?,
         range_m: get(r, "range_m")?,
         stream_url: get(r, "stream_url")?,
+        snapshot_url: get(r, "snapshot_url")?,
     })
 }
 
@@ -41,7 +42,8 @@ pub async fn create(
     path_in_scope(&mut tx, scope, &c.grid_code).await?;
     sqlx::query(
         "INSERT INTO cameras (id, name, device_id, grid_code, lon, lat, height_m, heading_deg, \
-         fov_deg, range_m, stream_url, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         fov_deg, range_m, stream_url, snapshot_url, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(c.id.to_string())
     .bind(&c.name)
@@ -54,6 +56,7 @@ pub async fn create(
     .bind(c.fov_deg)
     .bind(c.range_m)
     .bind(c.stream_url.clone())
+    .bind(c.snapshot_url.clone())
     .bind(ms(ctx.at))
     .execute(&mut *tx)
     .await

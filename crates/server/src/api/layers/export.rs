@@ -260,7 +260,7 @@ async fn write(
 }
 
 /// A body that streams the file; the temporary folder lives as long as the stream.
-async fn stream_file(path: &std::path::Path, dir: tempfile::TempDir) -> ApiResult<Body> {
+pub(crate) async fn stream_file(path: &std::path::Path, dir: tempfile::TempDir) -> ApiResult<Body> {
     let file = tokio::fs::File::open(path).await.map_err(|e| {
         tracing::error!(error = %e, "cannot read the export");
         ApiError::internal()

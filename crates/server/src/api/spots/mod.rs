@@ -1,6 +1,8 @@
 //! Change spots (疑似变化图斑): batches from detected patches, the spots of a batch on the map,
 //! statistics by county and status, and field verification that opens a case when illegal.
 
+pub mod export;
+
 use std::collections::BTreeMap;
 
 use axum::Json;
