@@ -1,7 +1,14 @@
 // Typed calls of the linzhang API (`/api/v1`). Types come from the generated OpenAPI schema.
 import { request } from './http';
 import type {
+  AlarmView,
   AppointmentRequest,
+  BatchCreated,
+  BatchView,
+  CameraView,
+  CountyStats,
+  DecisionBody,
+  VerificationBody,
   AreaView,
   AuditPage,
   ChangeView,
@@ -34,6 +41,9 @@ import type {
   StaffView,
   StatsView,
 } from './types';
+
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import type { SpotProperties } from './types';
 
 export { ApiError } from './http';
 
@@ -101,4 +111,21 @@ export const api = {
   /** TileJSON of a layer's vector tiles (MapLibre fetches it and the tiles with the session cookie). */
   tileJsonUrl: (layer: string, year?: number) =>
     `${location.origin}/tiles/${seg(layer)}.json${year !== undefined ? `?year=${year}` : ''}`,
+
+  // Monitoring (D1, D2): change-spot batches and their field verification; cameras and alarms.
+  changeBatches: () => request<BatchView[]>(`${V1}/change-batches`),
+  createChangeBatch: (name: string, patches: unknown) =>
+    request<BatchCreated>(`${V1}/change-batches`, { method: 'POST', query: { name }, body: patches }),
+  changeSpots: (batch: string, state?: 'pending' | 'verified') =>
+    request<FeatureCollection<Geometry | null, SpotProperties>>(`${V1}/change-batches/${seg(batch)}/spots`, { query: { state } }),
+  changeBatchStats: (batch: string) => request<CountyStats[]>(`${V1}/change-batches/${seg(batch)}/stats`),
+  changeBatchExportUrl: (batch: string, format: string) =>
+    `${V1}/change-batches/${seg(batch)}/export?format=${seg(format)}`,
+  verifySpot: (spot: string, body: VerificationBody) =>
+    request<Feature<Geometry | null, SpotProperties>>(`${V1}/change-spots/${seg(spot)}/verification`, { method: 'POST', body }),
+  cameras: () => request<CameraView[]>(`${V1}/cameras`),
+  alarms: (state?: 'pending' | 'confirmed' | 'dismissed') => request<AlarmView[]>(`${V1}/alarms`, { query: { state } }),
+  alarmImageUrl: (id: string) => `${V1}/alarms/${seg(id)}/image`,
+  decideAlarm: (id: string, body: DecisionBody) =>
+    request<AlarmView>(`${V1}/alarms/${seg(id)}/decision`, { method: 'POST', body }),
 };

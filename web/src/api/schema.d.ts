@@ -309,6 +309,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/change-batches/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a batch's spots in the caller's grids as a file with the standard fields. */
+        get: operations["spots_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/change-batches/{id}/spots": {
         parameters: {
             query?: never;
@@ -1339,6 +1356,11 @@ export interface components {
             name: string;
             /** Format: double */
             range_m: number;
+            /**
+             * @description A URL answering the current picture (JPEG or PNG): the server polls it for cameras that
+             *     cannot push frames (every `camera_poll_seconds`).
+             */
+            snapshot_url?: string | null;
             /** @description HLS/FLV/WebRTC address of the live stream. */
             stream_url?: string | null;
         };
@@ -2851,6 +2873,48 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    spots_export: {
+        parameters: {
+            query: {
+                /** @description `gpkg`, `shp` (a zipped Shapefile with .prj and .cpg), `geojson` or `xlsx`. */
+                format: string;
+            };
+            header?: never;
+            path: {
+                /** @description Batch id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -80,3 +80,33 @@ export interface GridBoundary
   id: string;
 }
 export type NotificationView = Schemas['NotificationView'];
+// Monitoring: change-spot batches (疑似变化图斑), cameras and their alarms.
+export type BatchView = Schemas['BatchView'];
+export type BatchCreated = Schemas['BatchCreated'];
+export type CountyStats = Schemas['CountyStats'];
+export type VerificationBody = Schemas['VerificationBody'];
+export type CameraView = Schemas['CameraView'];
+export type AlarmView = Schemas['AlarmView'];
+export type DecisionBody = Schemas['DecisionBody'];
+
+/** The properties of a change spot as `/change-batches/{id}/spots` sends them (its
+ *  sub-compartment's attributes come along under their own names). */
+export interface SpotProperties {
+  seq: number;
+  state: 'pending' | 'verified';
+  grid_code: string;
+  area_code: string | null;
+  area_m2: number;
+  suspected_cause: string;
+  verified_cause: string | null;
+  legal: boolean | null;
+  permit: string | null;
+  verified_area_m2: number | null;
+  note: string | null;
+  verified_by: string | null;
+  verified_at: string | null;
+  incident_id: string | null;
+  lon: number;
+  lat: number;
+  [attribute: string]: unknown;
+}

@@ -28,6 +28,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'areas/:code', name: 'area', component: () => import('../views/AreaView.vue') },
       { path: 'incidents', name: 'incidents', component: () => import('../views/IncidentsView.vue') },
       { path: 'incidents/:id', name: 'incident', component: () => import('../views/IncidentView.vue') },
+      { path: 'spots', name: 'spots', component: () => import('../views/SpotsView.vue') },
+      { path: 'cameras', name: 'cameras', component: () => import('../views/CamerasView.vue') },
+      // What an alarm notification links to: the camera wall with that alarm open.
+      { path: 'alarms/:id', name: 'alarm', component: () => import('../views/CamerasView.vue') },
       { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },
