@@ -20,6 +20,7 @@ pub mod notice;
 pub mod org;
 pub mod patrol;
 pub mod public;
+pub mod webhook;
 
 pub use access::{Action, Role, Scope};
 pub use area::{AreaCode, FourSides};

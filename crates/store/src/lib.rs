@@ -19,6 +19,7 @@ mod patrols;
 mod spots;
 mod sql;
 mod store;
+mod webhooks;
 
 pub use bootstrap::ensure_defaults;
 pub use cameras::*;
@@ -31,3 +32,4 @@ pub use patrols::*;
 pub use spots::*;
 pub use sql::SqlStore;
 pub use store::Store;
+pub use webhooks::*;

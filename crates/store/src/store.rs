@@ -25,6 +25,7 @@ use crate::patrols::{
 };
 use crate::patrols::{Meeting, MeetingCount};
 use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
+use crate::webhooks::{Attempt, Delivery, NewDelivery, Webhook};
 
 /// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
 /// writes take a [`WriteCtx`] and are audited in their own transaction.
@@ -411,4 +412,42 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<MeetingCount>>;
+
+    // Group-chat robots (WeCom, DingTalk) and their delivery outbox.
+    /// Configures a robot for a grid in the scope.
+    async fn create_webhook(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        webhook: &Webhook,
+    ) -> StoreResult<Webhook>;
+    async fn webhooks(&self, scope: &Scope) -> StoreResult<Vec<Webhook>>;
+    /// Removes a robot and its delivery log.
+    async fn delete_webhook(&self, ctx: &WriteCtx, scope: &Scope, id: Uuid) -> StoreResult<()>;
+    /// The robots configured at these grids.
+    async fn webhooks_at(&self, grids: &[GridCode]) -> StoreResult<Vec<Webhook>>;
+    /// Stores messages to post; the delivery job sends them.
+    async fn enqueue_deliveries(&self, ctx: &WriteCtx, items: &[NewDelivery]) -> StoreResult<()>;
+    /// Pending deliveries whose time has come, oldest first, with their robots.
+    async fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<(Delivery, Webhook)>>;
+    /// Records an attempt at a pending delivery.
+    async fn record_attempt(
+        &self,
+        id: Uuid,
+        at: DateTime<Utc>,
+        attempt: &Attempt,
+    ) -> StoreResult<()>;
+    /// A robot's deliveries, newest first.
+    async fn deliveries(
+        &self,
+        scope: &Scope,
+        webhook: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>>;
+    /// Mobile numbers of these accounts' people (accounts without a person or a number are left out).
+    async fn phones_of(&self, users: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>>;
 }

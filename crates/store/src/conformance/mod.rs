@@ -33,6 +33,7 @@ mod meetings;
 mod org;
 mod patrols;
 mod spots;
+mod webhooks;
 
 pub use accounts::*;
 pub use cameras::*;
@@ -43,6 +44,7 @@ pub use meetings::*;
 pub use org::*;
 pub use patrols::*;
 pub use spots::*;
+pub use webhooks::*;
 
 /// Generates one `#[tokio::test]` per story. `$open` is an async fn returning
 /// `(SqlStore, G)`; `$close` an async fn taking `(SqlStore, G)` that cleans up.
@@ -60,7 +62,7 @@ macro_rules! conformance_tests {
             hotspots_are_stored_once_and_scoped,
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
             change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once,
-            chief_meetings_are_counted_per_grid);
+            chief_meetings_are_counted_per_grid, webhook_deliveries_are_retried_then_given_up);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

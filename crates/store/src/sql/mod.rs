@@ -19,6 +19,7 @@ mod org;
 mod patrols;
 mod rows;
 mod spots;
+mod webhooks;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -47,6 +48,7 @@ use crate::patrols::{
 use crate::patrols::{Meeting, MeetingCount};
 use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
 use crate::store::Store;
+use crate::webhooks::{Attempt, Delivery, NewDelivery, Webhook};
 
 /// A [`Store`] on a SQL database reached through sqlx's `Any` driver. Backend crates build it
 /// once the database is connected and migrated.
@@ -591,5 +593,52 @@ impl Store for SqlStore {
         to: NaiveDate,
     ) -> StoreResult<Vec<MeetingCount>> {
         meetings::counts(self, scope, from, to).await
+    }
+
+    async fn create_webhook(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        webhook: &Webhook,
+    ) -> StoreResult<Webhook> {
+        webhooks::create(self, ctx, scope, webhook).await
+    }
+    async fn webhooks(&self, scope: &Scope) -> StoreResult<Vec<Webhook>> {
+        webhooks::list(self, scope).await
+    }
+    async fn delete_webhook(&self, ctx: &WriteCtx, scope: &Scope, id: Uuid) -> StoreResult<()> {
+        webhooks::delete(self, ctx, scope, id).await
+    }
+    async fn webhooks_at(&self, grids: &[GridCode]) -> StoreResult<Vec<Webhook>> {
+        webhooks::at_grids(self, grids).await
+    }
+    async fn enqueue_deliveries(&self, ctx: &WriteCtx, items: &[NewDelivery]) -> StoreResult<()> {
+        webhooks::enqueue(self, ctx, items).await
+    }
+    async fn due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<(Delivery, Webhook)>> {
+        webhooks::due(self, now, limit).await
+    }
+    async fn record_attempt(
+        &self,
+        id: Uuid,
+        at: DateTime<Utc>,
+        attempt: &Attempt,
+    ) -> StoreResult<()> {
+        webhooks::record(self, id, at, attempt).await
+    }
+    async fn deliveries(
+        &self,
+        scope: &Scope,
+        webhook: Uuid,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>> {
+        webhooks::deliveries(self, scope, webhook, limit).await
+    }
+    async fn phones_of(&self, users: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>> {
+        notices::phones_of(self, users).await
     }
 }

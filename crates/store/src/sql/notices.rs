@@ -139,3 +139,26 @@ pub async fn users_at(
         })
         .collect()
 }
+
+pub async fn phones_of(db: &SqlStore, users: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>> {
+    if users.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut sql = String::from(
+        "SELECT u.id, p.phone FROM users u JOIN people p ON p.id = u.person_id \
+         WHERE p.phone <> '' AND u.id IN (",
+    );
+    for i in 0..users.len() {
+        let _ = write!(sql, "{}${}", if i == 0 { "" } else { ", " }, i + 1);
+    }
+    sql.push_str(") ORDER BY u.id");
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for u in users {
+        q = q.bind(u.to_string());
+    }
+    q.fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((get_uuid(r, "id")?, get(r, "phone")?)))
+        .collect()
+}
