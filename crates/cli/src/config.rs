@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_DATABASE: &str = "sqlite://./data/linzhang.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
 
 /// Settings as flags or environment variables give them (all optional).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -28,6 +29,9 @@ pub struct ConfigArgs {
     /// Mark session cookies Secure (when served over HTTPS).
     #[arg(long, env = "LINZHANG_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Folder for files the server is given (uploaded imagery goes to `imagery/` in it).
+    #[arg(long, env = "LINZHANG_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The file's settings.
@@ -38,6 +42,7 @@ struct FileConfig {
     listen: Option<String>,
     public_base_url: Option<String>,
     secure_cookies: Option<bool>,
+    data_dir: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -47,6 +52,7 @@ pub struct Config {
     pub listen: String,
     pub public_base_url: String,
     pub secure_cookies: bool,
+    pub data_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,6 +62,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("public_base_url", &self.public_base_url)
             .field("secure_cookies", &self.secure_cookies)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }
@@ -102,6 +109,11 @@ impl Config {
                 .or(file.public_base_url)
                 .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into()),
             secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
         })
     }
 

@@ -1,6 +1,7 @@
 //! `linzhang`: the Smart Forest Chief platform in one binary.
 
 mod config;
+mod imagery;
 mod import;
 mod raster;
 mod user;
@@ -81,6 +82,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Register imagery scenes for the one map, or list them.
+    #[command(subcommand)]
+    Imagery(imagery::ImageryCommand),
     /// Print the effective configuration (secrets hidden).
     Config,
     /// Print the OpenAPI document.
@@ -201,6 +205,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             out(&result?)
         }
+        Command::Imagery(cmd) => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            let result = imagery::run(&store, clock.as_ref(), cmd).await;
+            store.close().await;
+            out(&result?)
+        }
         Command::User(cmd) => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = user::run(&store, clock.as_ref(), cmd).await;
@@ -223,6 +233,7 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
         linzhang_server::ServerConfig {
             public_base_url: config.public_base_url.clone(),
             secure_cookies: config.secure_cookies,
+            data_dir: config.data_dir.clone(),
         },
     );
     linzhang_server::serve(listener, state).await?;

@@ -12,6 +12,8 @@ pub struct ServerConfig {
     pub public_base_url: String,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Where the server keeps files it is given (uploaded imagery under `imagery/`).
+    pub data_dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone)]

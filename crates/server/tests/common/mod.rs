@@ -62,6 +62,7 @@ impl TestApp {
             ServerConfig {
                 public_base_url: "https://lz.example.cn".into(),
                 secure_cookies: false,
+                data_dir: dir.path().join("data"),
             },
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
