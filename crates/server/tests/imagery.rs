@@ -78,7 +78,11 @@ async fn upload_list_draw_and_remove() {
     )
     .await;
     assert_eq!(r.status(), 422);
-    assert_eq!(code(r).await, "bad_bands");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["code"], "bad_bands");
+    let message = body["message"].as_str().expect("message");
+    assert!(message.contains("no band 9"), "{message}");
+    assert!(!message.contains('/'), "no server path in {message}");
     let r = upload(
         &app,
         &office,

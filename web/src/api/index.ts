@@ -31,6 +31,7 @@ import type {
   PublicArea,
   QueryBody,
   QueryResult,
+  SceneView,
   StaffView,
   StatsView,
 } from './types';
@@ -101,4 +102,9 @@ export const api = {
   /** TileJSON of a layer's vector tiles (MapLibre fetches it and the tiles with the session cookie). */
   tileJsonUrl: (layer: string, year?: number) =>
     `${location.origin}/tiles/${seg(layer)}.json${year !== undefined ? `?year=${year}` : ''}`,
+  /** Registered imagery scenes, newest first. */
+  imagery: () => request<SceneView[]>(`${V1}/imagery`),
+  /** The raster tile URL template of a scene in a mode (`true`, `false`, `ndvi`). */
+  imageryTileUrl: (id: string, mode: string) =>
+    `${location.origin}/tiles/imagery/${seg(id)}/${seg(mode)}/{z}/{x}/{y}.png`,
 };

@@ -80,3 +80,4 @@ export interface GridBoundary
   id: string;
 }
 export type NotificationView = Schemas['NotificationView'];
+export type SceneView = Schemas['SceneView'];

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use linzhang_domain::Action;
 use linzhang_ingest::{ImageryRequest, RegisterError, available_modes, register_imagery};
-use linzhang_raster::change::Bands;
+use linzhang_raster::change::{Bands, ChangeError};
 use linzhang_raster::imagery::ImageryError;
 use linzhang_store::ImageryScene;
 use serde::{Deserialize, Serialize};
@@ -255,6 +255,9 @@ pub(crate) fn imagery_error(e: &ImageryError) -> ApiError {
         ImageryError::NotGeoreferenced { .. } => {
             "the image is not georeferenced (it needs a geotransform and a coordinate system)"
                 .to_owned()
+        }
+        ImageryError::Bands(ChangeError::NoSuchBand { band, count, .. }) => {
+            format!("the file has {count} band(s); there is no band {band}")
         }
         other => other.to_string(),
     };
