@@ -14,8 +14,8 @@ use linzhang_raster::imagery::{
 use linzhang_store::{ImageryScene, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
-/// What a caller says about a scene to register.
-#[derive(Debug, Clone, Default)]
+/// What a caller says about a scene to register (no `Default`: the id must be a new one).
+#[derive(Debug, Clone)]
 pub struct ImageryRequest {
     pub id: Uuid,
     /// The file's stem when empty.
