@@ -69,7 +69,7 @@ export async function startServer(opts = {}) {
     });
   }
 
-  const child = spawn(binary, ['--database', database, 'serve', '--listen', '127.0.0.1:0'], {
+  const child = spawn(binary, ['--database', database, '--data-dir', path.join(dir, 'data'), 'serve', '--listen', '127.0.0.1:0'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_DATABASE: &str = "sqlite://./data/linzhang.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
 
 /// Settings as flags or environment variables give them (all optional).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -42,6 +43,9 @@ pub struct ConfigArgs {
     /// docs/detection.md for the model contract).
     #[arg(long, env = "LINZHANG_FIRE_MODEL", global = true)]
     pub fire_model: Option<PathBuf>,
+    /// Folder for files the server is given (uploaded imagery goes to `imagery/` in it).
+    #[arg(long, env = "LINZHANG_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The file's settings.
@@ -56,6 +60,7 @@ struct FileConfig {
     firms_every_minutes: Option<u64>,
     camera_poll_seconds: Option<u64>,
     fire_model: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -69,6 +74,7 @@ pub struct Config {
     pub firms_every_minutes: u64,
     pub camera_poll_seconds: u64,
     pub fire_model: Option<PathBuf>,
+    pub data_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -82,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("firms_every_minutes", &self.firms_every_minutes)
             .field("camera_poll_seconds", &self.camera_poll_seconds)
             .field("fire_model", &self.fire_model)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }
@@ -150,6 +157,11 @@ impl Config {
                 .or(file.camera_poll_seconds)
                 .unwrap_or(60),
             fire_model: args.fire_model.clone().or(file.fire_model),
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
         })
     }
 

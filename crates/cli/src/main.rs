@@ -1,6 +1,7 @@
 //! `linzhang`: the Smart Forest Chief platform in one binary.
 
 mod config;
+mod imagery;
 mod import;
 mod raster;
 mod user;
@@ -82,6 +83,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Register imagery scenes for the one map, or list them.
+    #[command(subcommand)]
+    Imagery(imagery::ImageryCommand),
     /// Print the effective configuration (secrets hidden).
     Config,
     /// Print the OpenAPI document.
@@ -202,6 +206,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             out(&result?)
         }
+        Command::Imagery(cmd) => {
+            let store = open_store(&config, clock.as_ref()).await?;
+            let result = imagery::run(&store, clock.as_ref(), cmd).await;
+            store.close().await;
+            out(&result?)
+        }
         Command::User(cmd) => {
             let store = open_store(&config, clock.as_ref()).await?;
             let result = user::run(&store, clock.as_ref(), cmd).await;
@@ -228,6 +238,7 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
             firms_every: std::time::Duration::from_secs(config.firms_every_minutes * 60),
             camera_poll_every: (config.camera_poll_seconds > 0)
                 .then(|| std::time::Duration::from_secs(config.camera_poll_seconds)),
+            data_dir: config.data_dir.clone(),
         },
     );
     if let Some(model) = &config.fire_model {

@@ -58,6 +58,7 @@ fn every_subcommand_has_help() {
         "hotspots",
         "smoke-fire",
         "user",
+        "imagery",
         "config",
         "openapi",
     ] {
@@ -388,4 +389,77 @@ fn spots_from_the_command_line(db: &str, dir: &std::path::Path) {
         None,
     );
     assert!(!out.status.success(), "batch names are unique");
+}
+
+#[test]
+fn imagery_is_registered_in_place_and_listed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let imagery = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/imagery");
+    // A copy, so that --overviews may write beside it.
+    let scene = dir.path().join("rgbn.tif");
+    std::fs::copy(format!("{imagery}/rgbn.tif"), &scene).expect("copy");
+    let path = scene.to_str().expect("utf-8 path");
+    let out = linzhang(
+        &db,
+        &[
+            "imagery",
+            "add",
+            path,
+            "--name",
+            "Haiti 5 m",
+            "--sensor",
+            "aerial",
+            "--date",
+            "2020-06-01",
+            "--overviews",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("blue=3,green=2,nir=4,red=1"));
+    let bad = linzhang(
+        &db,
+        &[
+            "imagery",
+            "add",
+            &format!("{imagery}/S2_composite_30m_6band.tif"),
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("not georeferenced"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let bands = linzhang(&db, &["imagery", "add", path, "--bands", "red=9"], None);
+    assert!(!bands.status.success());
+    assert!(
+        text(&bands.stderr).contains("no band 9"),
+        "{}",
+        text(&bands.stderr)
+    );
+
+    let out = linzhang(&db, &["imagery", "list"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 1, "{listed}");
+    let fields: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(&fields[1..4], ["Haiti 5 m", "aerial", "2020-06-01"]);
+    // Haiti, north of the equator, west of Greenwich.
+    let bounds: Vec<f64> = fields[5]
+        .split(',')
+        .map(|v| v.parse().expect("number"))
+        .collect();
+    assert!(bounds[0] < -72.0 && bounds[1] > 18.0, "{bounds:?}");
+    let ds = std::process::Command::new("gdalinfo")
+        .arg(path)
+        .output()
+        .expect("gdalinfo runs");
+    assert!(
+        text(&ds.stdout).contains("Overviews:"),
+        "overviews were built"
+    );
 }

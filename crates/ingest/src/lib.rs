@@ -9,6 +9,7 @@
 
 mod analysis;
 mod hotspots;
+mod imagery;
 mod place;
 mod prepare;
 mod spots;
@@ -24,6 +25,7 @@ pub use analysis::{
     ChangeReport, ForestChange, Overlay, QUERY, buffer_m, forest_change, is_forest_land, overlay,
 };
 pub use hotspots::{HotspotReport, import_hotspots, parse_firms};
+pub use imagery::{ImageryRequest, RegisterError, available_modes, register_imagery, render_scene};
 pub use place::Placer;
 pub use prepare::{FeatureWarning, Prepared, Preparer, Rejection};
 pub use spots::{SUBCOMPARTMENT_FIELDS, SpotReport, spots_from_patches};

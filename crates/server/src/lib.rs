@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+mod imagery_tiles;
 pub mod jobs;
 mod notify;
 mod ogc;

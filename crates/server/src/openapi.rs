@@ -7,12 +7,12 @@ use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
-    admin, areas, cameras, grids, hotspots, incidents, meetings, notices, org, patrols, spots,
-    views,
+    admin, areas, cameras, grids, hotspots, imagery, incidents, meetings, notices, org, patrols,
+    spots, views,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
-use crate::tiles;
+use crate::{imagery_tiles, tiles};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -93,12 +93,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(spots::verify))
         .routes(routes!(tiles::tile))
         .routes(routes!(tiles::tilejson))
+        .routes(routes!(imagery::detail, imagery::delete))
+        .routes(routes!(imagery_tiles::tile))
         // Every request body above is small; GIS files (below) may be large and stream to disk.
         .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
         .routes(routes!(layers::imports, layers::upload))
         .routes(routes!(hotspots::import))
         .routes(routes!(spots::create))
         .routes(routes!(cameras::frame))
+        .routes(routes!(imagery::list, imagery::upload))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
 }

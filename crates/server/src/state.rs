@@ -21,6 +21,8 @@ pub struct ServerConfig {
     pub firms_every: StdDuration,
     /// How often cameras with a snapshot URL are polled; none: never.
     pub camera_poll_every: Option<StdDuration>,
+    /// Where the server keeps files it is given (uploaded imagery under `imagery/`).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for ServerConfig {
@@ -32,6 +34,7 @@ impl Default for ServerConfig {
             // FIRMS near-real-time data arrive within about three hours of a pass.
             firms_every: StdDuration::from_hours(1),
             camera_poll_every: Some(StdDuration::from_mins(1)),
+            data_dir: "./data".into(),
         }
     }
 }

@@ -87,10 +87,13 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/hotspots/imports",
         "/tiles/{layer}/{z}/{x}/{y}",
         "/tiles/{file}",
+        "/api/v1/imagery",
+        "/api/v1/imagery/{id}",
+        "/tiles/imagery/{id}/{mode}/{z}/{x}/{y}",
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 67, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 70, "a new route needs its place in this list");
 }
 
 #[test]

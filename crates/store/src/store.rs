@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::cameras::{Alarm, Camera, NewAlarm};
 use crate::error::StoreResult;
+use crate::imagery::ImageryScene;
 use crate::layers::{
     Feature, FeatureFilter, HotspotRecord, LayerImport, LayerStat, NewHotspot, NewLayerImport,
 };
@@ -450,4 +451,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> StoreResult<Vec<Delivery>>;
     /// Mobile numbers of these accounts' people (accounts without a person or a number are left out).
     async fn phones_of(&self, users: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>>;
+
+    // Imagery scenes (影像): public base data, seen by every reader of layers.
+    /// Registers a scene; `registered_by` and `registered_at` are taken from `ctx`.
+    async fn register_imagery(
+        &self,
+        ctx: &WriteCtx,
+        scene: &ImageryScene,
+    ) -> StoreResult<ImageryScene>;
+    /// Scenes newest first (undated last); those whose footprint meets the lon/lat box when
+    /// given.
+    async fn imagery_scenes(&self, bbox: Option<[f64; 4]>) -> StoreResult<Vec<ImageryScene>>;
+    async fn imagery_scene(&self, id: Uuid) -> StoreResult<ImageryScene>;
+    /// Removes a scene's record and answers what it was.
+    async fn delete_imagery(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<ImageryScene>;
 }

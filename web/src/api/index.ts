@@ -38,6 +38,7 @@ import type {
   PublicArea,
   QueryBody,
   QueryResult,
+  SceneView,
   StaffView,
   StatsView,
 } from './types';
@@ -128,4 +129,9 @@ export const api = {
   alarmImageUrl: (id: string) => `${V1}/alarms/${seg(id)}/image`,
   decideAlarm: (id: string, body: DecisionBody) =>
     request<AlarmView>(`${V1}/alarms/${seg(id)}/decision`, { method: 'POST', body }),
+  /** Registered imagery scenes, newest first. */
+  imagery: () => request<SceneView[]>(`${V1}/imagery`),
+  /** The raster tile URL template of a scene in a mode (`true`, `false`, `ndvi`). */
+  imageryTileUrl: (id: string, mode: string) =>
+    `${location.origin}/tiles/imagery/${seg(id)}/${seg(mode)}/{z}/{x}/{y}.png`,
 };

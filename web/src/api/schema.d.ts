@@ -633,6 +633,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imagery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered scenes, newest first (undated last). */
+        get: operations["imagery_list"];
+        put?: never;
+        /**
+         * Upload a scene (the request body: a GeoTIFF or any raster GDAL reads) and register it.
+         *     Office and admins.
+         */
+        post: operations["imagery_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imagery/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One scene. */
+        get: operations["imagery_detail"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a scene. Its file is deleted too when it was uploaded (it lies in the server's
+         *     imagery folder); a file registered in place stays where it was. Office and admins.
+         */
+        delete: operations["imagery_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents": {
         parameters: {
             query?: never;
@@ -1183,6 +1225,23 @@ export interface paths {
         };
         /** Liveness and database reachability. */
         get: operations["platform_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiles/imagery/{id}/{mode}/{z}/{x}/{y}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tile of a scene in a mode: `true` (真彩色), `false` (假彩色: NIR, red, green) or `ndvi`. */
+        get: operations["tiles_imagery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2102,6 +2161,36 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "office" | "chief" | "ranger" | "technician" | "police" | "department" | "auditor";
+        /** @description A registered scene. */
+        SceneView: {
+            /** @description `YYYY-MM-DD`. */
+            acquired_on?: string | null;
+            /** @description Band roles: `red`, `green`, `blue`, `nir`, `swir1`, `swir2` → 1-based band number. */
+            bands: Record<string, never>;
+            /** @description The footprint in EPSG:4326: `[min_lon, min_lat, max_lon, max_lat]`. */
+            bounds: number[];
+            crs: string;
+            /** Format: int64 */
+            height: number;
+            id: string;
+            /** @description The modes it can be drawn in: `true`, `false`, `ndvi`. */
+            modes: string[];
+            name: string;
+            registered_at: string;
+            registered_by: string;
+            /**
+             * Format: double
+             * @description Pixel size in the units of `crs`.
+             */
+            resolution: number;
+            sensor?: string | null;
+            /** @description Each band's 2 %–98 % stretch: `[{band, low, high}]`. */
+            stretch: Record<string, never>;
+            /** @description The tile URL template (`{mode}` is one of `modes`). */
+            tiles: string;
+            /** Format: int64 */
+            width: number;
+        };
         SessionView: {
             client_addr?: string | null;
             created_at: string;
@@ -3594,6 +3683,174 @@ export interface operations {
             };
         };
     };
+    imagery_list: {
+        parameters: {
+            query?: {
+                /** @description Only scenes meeting this lon/lat box: `min_lon,min_lat,max_lon,max_lat`. */
+                bbox?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    imagery_upload: {
+        parameters: {
+            query?: {
+                /** @description The file's name (its extension is kept: `.tif`, `.img`, `.jp2`…); `scene.tif` by default. */
+                filename?: string | null;
+                /** @description The scene's name; the file's stem by default. */
+                name?: string | null;
+                /** @description `Sentinel-2`, `GF-2`, `UAV`… */
+                sensor?: string | null;
+                /** @description Acquisition date, `YYYY-MM-DD`. */
+                acquired_on?: string | null;
+                /**
+                 * @description Band roles, e.g. `red=3,green=2,blue=1,nir=4`; unnamed roles are guessed from band
+                 *     descriptions, colour interpretation and band count.
+                 */
+                bands?: string | null;
+                /** @description Build overviews when the file has none. */
+                overviews?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    imagery_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Scene id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SceneView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    imagery_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Scene id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     incidents_list: {
         parameters: {
             query?: {
@@ -4983,6 +5240,75 @@ export interface operations {
                 };
             };
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tiles_imagery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Scene id */
+                id: string;
+                /** @description `true`, `false` or `ndvi` */
+                mode: string;
+                /** @description Zoom */
+                z: number;
+                /** @description Column */
+                x: number;
+                /** @description Row, with the `.png` suffix */
+                y: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 256×256 RGBA PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": number[];
+                };
+            };
+            /** @description The tile does not meet the scene */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -110,3 +110,6 @@ export interface SpotProperties {
   lat: number;
   [attribute: string]: unknown;
 }
+
+// Imagery (B1): registered scenes drawn as raster tiles.
+export type SceneView = Schemas['SceneView'];

@@ -6,13 +6,18 @@ import type { Map as MlMap } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { LayerView } from '../api/types';
 import type { DrawController } from './draw';
-import type { LayerState, PaletteEntry } from './layers';
+import type { ImageryState, LayerState, PaletteEntry } from './layers';
 
 export interface CompareState {
   enabled: boolean;
+  /** What is compared: a layer in another survey year, or two imagery scenes. */
+  kind: 'layer' | 'imagery';
   /** The layer and survey year drawn right of the divider. */
   layer: string;
   year: number | null;
+  /** Imagery: the scene shown left of the divider (before) and right of it (after). */
+  before: string;
+  after: string;
   /** Where the divider is, 0–1 of the map's width. */
   position: number;
 }
@@ -27,7 +32,11 @@ export interface MapContext {
   /** The grid outlines drawn on the map (the user's grid and its children). */
   grids: ShallowRef<FeatureCollection>;
   compare: CompareState;
+  /** Registered imagery scenes, newest first. */
+  imagery: ImageryState[];
   layer(key: string): LayerState | undefined;
+  /** Moves the map to a scene's footprint. */
+  zoomToScene(id: string): void;
   spec(key: string): LayerView | undefined;
   /** Opens the feature panel; `fit` also moves the map to the feature. */
   showFeature(layer: string, id: string, fit?: boolean): void;

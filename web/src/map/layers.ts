@@ -8,12 +8,13 @@ import type {
   GeoJSONSource,
   LayerSpecification,
   Map as MlMap,
+  RasterTileSource,
   StyleSpecification,
   VectorTileSource,
 } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { api } from '../api';
-import type { CodeEntry, FieldSpec, LayerView } from '../api/types';
+import type { CodeEntry, FieldSpec, LayerView, SceneView } from '../api/types';
 
 /** What the user set for one layer in the layer panel. */
 export interface LayerState {
@@ -447,4 +448,79 @@ export function addOverlay(
 
 export function setOverlay(map: MlMap, id: string, data: FeatureCollection): void {
   (map.getSource(id) as GeoJSONSource | undefined)?.setData(data);
+}
+
+/** How a scene is drawn: 真彩色 (red, green, blue), 假彩色 (NIR, red, green) or NDVI. */
+export type ImageryMode = 'true' | 'false' | 'ndvi';
+export const IMAGERY_MODES: ImageryMode[] = ['true', 'false', 'ndvi'];
+
+/** What the user set for one imagery scene in the layer panel. */
+export interface ImageryState {
+  id: string;
+  scene: SceneView;
+  visible: boolean;
+  /** 0–1. */
+  opacity: number;
+  mode: ImageryMode;
+}
+
+export const imageryLayerId = (prefix: string, id: string) => `${prefix}img-${id}`;
+
+/** A scene's footprint, `[west, south, east, north]` in degrees. */
+export function sceneBounds(scene: SceneView): [number, number, number, number] {
+  const [w = -180, s = -85, e = 180, n = 85] = scene.bounds;
+  return [w, s, e, n];
+}
+
+/**
+ * Where raster imagery goes in a style: above the background (and 天地图), below every vector
+ * layer and overlay.
+ */
+export function imageryBeforeId(map: MlMap, prefix: string): string | undefined {
+  const ids = map.getStyle().layers.map((l) => l.id);
+  return ids.find((id) => id !== 'background' && id !== 'tianditu' && !id.startsWith(`${prefix}img-`));
+}
+
+/** Adds a scene as a raster source and layer (tiles only within its footprint). */
+export function addImageryLayer(map: MlMap, state: ImageryState, prefix: string, beforeId?: string): void {
+  const id = imageryLayerId(prefix, state.id);
+  if (!map.getSource(id)) {
+    const [w, s, e, n] = sceneBounds(state.scene);
+    map.addSource(id, {
+      type: 'raster',
+      tiles: [api.imageryTileUrl(state.id, state.mode)],
+      tileSize: 256,
+      bounds: [w, s, e, n],
+      maxzoom: 19,
+    });
+  }
+  if (!map.getLayer(id)) {
+    map.addLayer(
+      {
+        id,
+        type: 'raster',
+        source: id,
+        layout: { visibility: state.visible ? 'visible' : 'none' },
+        paint: { 'raster-opacity': state.opacity, 'raster-fade-duration': 0 },
+      },
+      beforeId ?? imageryBeforeId(map, prefix),
+    );
+  }
+}
+
+export function removeImageryLayer(map: MlMap, prefix: string, sceneId: string): void {
+  const id = imageryLayerId(prefix, sceneId);
+  if (map.getLayer(id)) map.removeLayer(id);
+  if (map.getSource(id)) map.removeSource(id);
+}
+
+/** Brings a scene's layer in line with the panel: visibility, opacity and mode. */
+export function applyImageryState(map: MlMap, state: ImageryState, prefix: string): void {
+  const id = imageryLayerId(prefix, state.id);
+  if (!map.getLayer(id)) return;
+  map.setLayoutProperty(id, 'visibility', state.visible ? 'visible' : 'none');
+  map.setPaintProperty(id, 'raster-opacity', state.opacity);
+  const src = map.getSource(id) as RasterTileSource | undefined;
+  const url = api.imageryTileUrl(state.id, state.mode);
+  if (src && src.tiles?.[0] !== url) src.setTiles([url]);
 }

@@ -80,13 +80,22 @@ impl fmt::Display for Band {
 ///    (a Sentinel-2 or Landsat composite).
 ///
 /// Other files need their bands named.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+///
+/// As JSON it is an object of the known bands' numbers, `{"red": 3, "nir": 4}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Bands {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blue: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub green: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub red: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nir: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub swir1: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub swir2: Option<usize>,
 }
 

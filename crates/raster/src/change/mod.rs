@@ -52,7 +52,7 @@ mod bands;
 mod detect;
 mod geojson;
 mod index;
-mod kernel;
+pub(crate) mod kernel;
 pub mod morph;
 mod patch;
 mod polygonize;

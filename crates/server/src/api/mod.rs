@@ -6,6 +6,7 @@ pub mod cameras;
 pub mod convert;
 pub mod grids;
 pub mod hotspots;
+pub mod imagery;
 pub mod incidents;
 pub mod layers;
 pub mod meetings;

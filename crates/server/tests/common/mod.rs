@@ -72,7 +72,10 @@ impl TestApp {
         let state = AppState::new(
             Arc::new(store.clone()) as Arc<dyn Store>,
             clock.clone(),
-            config,
+            ServerConfig {
+                data_dir: dir.path().join("data"),
+                ..config
+            },
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

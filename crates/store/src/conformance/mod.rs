@@ -27,6 +27,7 @@ use crate::{SqlStore, Store, ensure_defaults};
 mod accounts;
 mod cameras;
 mod hotspots;
+mod imagery;
 mod incidents;
 mod layers;
 mod meetings;
@@ -38,6 +39,7 @@ mod webhooks;
 pub use accounts::*;
 pub use cameras::*;
 pub use hotspots::*;
+pub use imagery::*;
 pub use incidents::*;
 pub use layers::*;
 pub use meetings::*;
@@ -62,7 +64,8 @@ macro_rules! conformance_tests {
             hotspots_are_stored_once_and_scoped,
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
             change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once,
-            chief_meetings_are_counted_per_grid, webhook_deliveries_are_retried_then_given_up);
+            chief_meetings_are_counted_per_grid, webhook_deliveries_are_retried_then_given_up,
+            imagery_scenes_are_registered_listed_and_deleted);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

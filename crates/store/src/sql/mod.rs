@@ -11,6 +11,7 @@ mod cameras;
 mod codes;
 mod grids;
 mod hotspots;
+mod imagery;
 mod incidents;
 mod layers;
 mod meetings;
@@ -32,6 +33,7 @@ use uuid::Uuid;
 
 use crate::cameras::{Alarm, Camera, NewAlarm};
 use crate::error::StoreResult;
+use crate::imagery::ImageryScene;
 use crate::layers::{
     Feature, FeatureFilter, HotspotRecord, LayerImport, LayerStat, NewHotspot, NewLayerImport,
 };
@@ -640,5 +642,22 @@ impl Store for SqlStore {
     }
     async fn phones_of(&self, users: &[Uuid]) -> StoreResult<Vec<(Uuid, String)>> {
         notices::phones_of(self, users).await
+    }
+
+    async fn register_imagery(
+        &self,
+        ctx: &WriteCtx,
+        scene: &ImageryScene,
+    ) -> StoreResult<ImageryScene> {
+        imagery::register(self, ctx, scene).await
+    }
+    async fn imagery_scenes(&self, bbox: Option<[f64; 4]>) -> StoreResult<Vec<ImageryScene>> {
+        imagery::list(self, bbox).await
+    }
+    async fn imagery_scene(&self, id: Uuid) -> StoreResult<ImageryScene> {
+        imagery::one(self, id).await
+    }
+    async fn delete_imagery(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<ImageryScene> {
+        imagery::delete(self, ctx, id).await
     }
 }

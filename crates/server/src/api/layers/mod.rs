@@ -203,7 +203,7 @@ pub async fn upload(
 }
 
 /// Streams the request body into a file, so large uploads never sit in memory.
-async fn save(body: Body, path: &std::path::Path) -> ApiResult<()> {
+pub(crate) async fn save(body: Body, path: &std::path::Path) -> ApiResult<()> {
     use futures_util::StreamExt;
     let io = |e: std::io::Error| {
         tracing::error!(error = %e, "cannot store an upload");
