@@ -32,7 +32,9 @@ mod layers;
 mod meetings;
 mod org;
 mod patrols;
+mod sheets;
 mod spots;
+mod tasks;
 
 pub use accounts::*;
 pub use cameras::*;
@@ -42,7 +44,9 @@ pub use layers::*;
 pub use meetings::*;
 pub use org::*;
 pub use patrols::*;
+pub use sheets::*;
 pub use spots::*;
+pub use tasks::*;
 
 /// Generates one `#[tokio::test]` per story. `$open` is an async fn returning
 /// `(SqlStore, G)`; `$close` an async fn taking `(SqlStore, G)` that cleans up.
@@ -60,7 +64,8 @@ macro_rules! conformance_tests {
             hotspots_are_stored_once_and_scoped,
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
             change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once,
-            chief_meetings_are_counted_per_grid);
+            chief_meetings_are_counted_per_grid, tasks_break_down_and_roll_up,
+            contact_sheets_are_answered_before_closing, inspection_findings_become_sheets);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(
