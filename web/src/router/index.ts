@@ -28,6 +28,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'areas/:code', name: 'area', component: () => import('../views/AreaView.vue') },
       { path: 'incidents', name: 'incidents', component: () => import('../views/IncidentsView.vue') },
       { path: 'incidents/:id', name: 'incident', component: () => import('../views/IncidentView.vue') },
+      { path: 'tasks', name: 'tasks', component: () => import('../views/TasksView.vue') },
+      { path: 'contact-sheets', name: 'sheets', component: () => import('../views/SheetsView.vue') },
+      // Notifications link to one sheet; the list shows it with its actions.
+      { path: 'contact-sheets/:id', redirect: { name: 'sheets' } },
       { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },
