@@ -418,3 +418,87 @@ async fn sheets_keep_to_scope_and_roles() {
         "invalid_status"
     );
 }
+
+#[tokio::test]
+async fn a_department_answers_and_a_weak_answer_is_sent_back() {
+    let app = TestApp::start(&[
+        ("office.city", Role::Office, "320200"),
+        ("dept.police", Role::Department, "320200"),
+        ("dept.xs", Role::Department, "320205"),
+    ])
+    .await;
+    let office = app.token("office.city").await;
+    let police = app.token("dept.police").await;
+    let id = "0192f7a0-0000-7000-8000-0000000000d1";
+    let deadline = (app.clock.now().date_naive() + Duration::days(5)).to_string();
+    let mut body = json!({"id": id, "title": "严厉打击乱捕滥猎", "body": "请市公安局牵头开展专项行动",
+                          "source": "manual", "addressee_department": "police", "deadline": deadline});
+    let r = app.post(&office, "/api/v1/contact-sheets", &body).await;
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.expect("json");
+    assert_eq!(created["addressee_department_name"], "市公安局");
+    assert!(
+        inbox_kinds(&app, &police)
+            .await
+            .contains(&"sheet.issued".to_owned())
+    );
+    body["id"] = json!("0192f7a0-0000-7000-8000-0000000000d2");
+    body["addressee_department"] = json!("nobody");
+    let r = app.post(&office, "/api/v1/contact-sheets", &body).await;
+    assert_eq!(code(r).await, "unknown_code");
+
+    let county_dept = app.token("dept.xs").await;
+    let r = act(
+        &app,
+        &county_dept,
+        id,
+        json!({"action": "answer", "text": "已部署"}),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        404,
+        "a county's department account does not see the city's sheet"
+    );
+    let r = act(
+        &app,
+        &police,
+        id,
+        json!({"action": "answer", "text": "已部署"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = act(
+        &app,
+        &office,
+        id,
+        json!({"action": "reopen", "reason": " "}),
+    )
+    .await;
+    assert_eq!(code(r).await, "reason_required");
+    let r = act(
+        &app,
+        &office,
+        id,
+        json!({"action": "reopen", "reason": "请报送行动方案和战果"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(state_of(&app, &office, id).await, "issued");
+    let r = act(&app, &office, id, json!({"action": "close"})).await;
+    assert_eq!(
+        code(r).await,
+        "sheet_not_answered",
+        "sent back, it needs a new answer"
+    );
+    let r = act(
+        &app,
+        &police,
+        id,
+        json!({"action": "answer", "text": "查处案件 12 起，方案附后"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = act(&app, &office, id, json!({"action": "close"})).await;
+    assert_eq!(r.status(), 200);
+}
