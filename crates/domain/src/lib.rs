@@ -11,6 +11,7 @@ pub mod camera;
 pub mod change_spot;
 pub mod clock;
 pub mod codes;
+pub mod contact_sheet;
 pub mod grid;
 pub mod hotspot;
 pub mod ids;
@@ -20,6 +21,7 @@ pub mod notice;
 pub mod org;
 pub mod patrol;
 pub mod public;
+pub mod task;
 pub mod webhook;
 
 pub use access::{Action, Role, Scope};

@@ -58,6 +58,56 @@ pub fn audiences(event: IncidentEvent, urgent: bool) -> Vec<Audience> {
     }
 }
 
+/// What happened to a contact sheet (C5) or an inspection (C7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetEvent {
+    /// A sheet was assigned (交办).
+    Issued,
+    /// The issuer reminded the addressee (督办).
+    Reminded,
+    /// The addressee answered.
+    Answered,
+    /// Unanswered past its deadline: escalated.
+    Escalated,
+    /// An inspection's result was circulated (通报).
+    Circulated,
+}
+
+impl SheetEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Issued => "sheet.issued",
+            Self::Reminded => "sheet.reminded",
+            Self::Answered => "sheet.answered",
+            Self::Escalated => "sheet.escalated",
+            Self::Circulated => "inspection.circulated",
+        }
+    }
+}
+
+/// The audiences of a sheet event around the grid it is addressed to (for an answer: the
+/// issuing grid). Escalation reaches the grid above as well; a circulated inspection reaches
+/// the inspected grid and the grid above it.
+pub fn sheet_audiences(event: SheetEvent) -> Vec<Audience> {
+    let levels_up = match event {
+        SheetEvent::Issued | SheetEvent::Reminded | SheetEvent::Answered => 0,
+        SheetEvent::Escalated | SheetEvent::Circulated => 1,
+    };
+    vec![Audience {
+        roles: LEADS,
+        levels_up,
+    }]
+}
+
+/// Department accounts at the issuing grid: the audience of a sheet addressed to a member
+/// department.
+pub fn department_audience() -> Audience {
+    Audience {
+        roles: &[Role::Department],
+        levels_up: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +126,7 @@ mod tests {
             }]
         );
         assert_eq!(audiences(IncidentEvent::Escalated, false)[0].levels_up, 0);
+        assert_eq!(sheet_audiences(SheetEvent::Escalated)[0].levels_up, 1);
+        assert_eq!(sheet_audiences(SheetEvent::Reminded)[0].levels_up, 0);
     }
 }

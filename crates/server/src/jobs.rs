@@ -3,10 +3,11 @@
 use std::time::Duration as StdDuration;
 
 use linzhang_domain::audit::Actor;
+use linzhang_domain::contact_sheet::should_escalate;
 use linzhang_domain::incident::should_auto_escalate;
-use linzhang_domain::notice::IncidentEvent;
+use linzhang_domain::notice::{IncidentEvent, SheetEvent};
 use linzhang_domain::{IncidentAction, IncidentState, Scope};
-use linzhang_store::{IncidentFilter, StoreError, WriteCtx};
+use linzhang_store::{IncidentFilter, SheetFilter, StoreError, WriteCtx};
 
 use futures_util::StreamExt;
 
@@ -69,6 +70,37 @@ pub async fn escalate_overdue(state: &AppState) -> Result<usize, ApiError> {
         }
     }
     Ok(moved)
+}
+
+/// Escalates every contact sheet still unanswered after its deadline (逾期未回复): flags it once
+/// and tells the addressee and the grid above; answers how many were escalated.
+pub async fn escalate_overdue_sheets(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let ctx = WriteCtx {
+        actor: Actor::system("overdue"),
+        at: now,
+    };
+    let filter = SheetFilter {
+        escalated: Some(false),
+        overdue_on: Some(today),
+        ..SheetFilter::default()
+    };
+    let mut escalated = 0;
+    for sheet in state
+        .store
+        .contact_sheets(&Scope::everything(), &filter)
+        .await?
+    {
+        if !should_escalate(sheet.state, sheet.deadline, sheet.escalated, today) {
+            continue;
+        }
+        if state.store.escalate_contact_sheet(&ctx, sheet.id).await? {
+            escalated += 1;
+            crate::notify::sheet(state, &sheet, SheetEvent::Escalated).await;
+        }
+    }
+    Ok(escalated)
 }
 
 /// How long a fetch from outside (a feed, a snapshot) may take.
@@ -173,7 +205,8 @@ where
     }
 }
 
-/// Runs the jobs until the task is dropped: overdue escalation every [`PERIOD`], the FIRMS
+/// Runs the jobs until the task is dropped: overdue incidents and contact sheets every
+/// [`PERIOD`], the FIRMS
 /// fetch and the camera polling at their configured intervals.
 pub async fn run(state: AppState) {
     let escalation = every(PERIOD, || async {
@@ -181,6 +214,11 @@ pub async fn run(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(escalated = n, "overdue incidents escalated"),
             Err(e) => tracing::error!(code = %e.code, "the overdue job failed"),
+        }
+        match escalate_overdue_sheets(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(escalated = n, "overdue contact sheets escalated"),
+            Err(e) => tracing::error!(code = %e.code, "the overdue sheet job failed"),
         }
     });
     let firms = async {

@@ -4,7 +4,9 @@
 
 use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::reaches_at_once;
-use linzhang_domain::notice::{IncidentEvent, audiences};
+use linzhang_domain::notice::{
+    Audience, IncidentEvent, SheetEvent, audiences, department_audience, sheet_audiences,
+};
 use linzhang_domain::{GridCode, Scope};
 use linzhang_store::{Incident, NewNotification, StoreError, WriteCtx};
 use serde::Serialize;
@@ -82,11 +84,71 @@ pub async fn alarm(
     }
 }
 
+/// Tells the people a contact sheet event concerns: the addressee grid's chief and office (a
+/// department's accounts at the issuing grid for a sheet to a department), the grid above as
+/// well on escalation, the issuing grid for an answer. Failures are logged, never returned.
+pub async fn sheet(state: &AppState, sheet: &linzhang_store::ContactSheet, event: SheetEvent) {
+    let title = match event {
+        SheetEvent::Issued => format!("林长工作联系单：{}", sheet.title),
+        SheetEvent::Reminded => format!("【督办】{}", sheet.title),
+        SheetEvent::Answered => format!("联系单已回复：{}", sheet.title),
+        SheetEvent::Escalated => format!("【逾期升级】{}（期限 {}）", sheet.title, sheet.deadline),
+        SheetEvent::Circulated => sheet.title.clone(),
+    };
+    let message = Message {
+        kind: event.as_str().into(),
+        title,
+        body: sheet.body.clone(),
+        link: Some(format!("/contact-sheets/{}", sheet.id)),
+        urgent: false,
+    };
+    let (grid, audiences) = match (&sheet.addressee_grid, event) {
+        (_, SheetEvent::Answered) => (&sheet.issuer_grid, sheet_audiences(event)),
+        (Some(g), _) => (g, sheet_audiences(event)),
+        (None, SheetEvent::Escalated) => (&sheet.issuer_grid, sheet_audiences(SheetEvent::Issued)),
+        (None, _) => (&sheet.issuer_grid, vec![department_audience()]),
+    };
+    if let Err(e) = deliver(state, grid, &audiences, message).await {
+        tracing::error!(error = %e, sheet = %sheet.id, "notifications failed");
+    }
+}
+
+/// Circulates (通报) an inspection's result to the inspected grid and the grid above it.
+pub async fn inspection_circulated(state: &AppState, i: &linzhang_store::Inspection) {
+    let message = Message {
+        kind: SheetEvent::Circulated.as_str().into(),
+        title: format!("督察通报：{}（{}）", i.title, i.target_grid_name),
+        body: i
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(n, f)| format!("{}. {}", n + 1, f.text))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        link: Some(format!("/inspections/{}", i.id)),
+        urgent: false,
+    };
+    let audiences = sheet_audiences(SheetEvent::Circulated);
+    if let Err(e) = deliver(state, &i.target_grid, &audiences, message).await {
+        tracing::error!(error = %e, inspection = %i.id, "notifications failed");
+    }
+}
+
 /// The accounts the domain's audiences of `event` name around `grid`, and the delivery to them.
 async fn tell(
     state: &AppState,
     grid: &GridCode,
     event: IncidentEvent,
+    m: Message,
+) -> Result<(), StoreError> {
+    deliver(state, grid, &audiences(event, m.urgent), m).await
+}
+
+/// The accounts the audiences name around `grid`, and the delivery to them.
+async fn deliver(
+    state: &AppState,
+    grid: &GridCode,
+    audiences: &[Audience],
     m: Message,
 ) -> Result<(), StoreError> {
     // The grid, then the grids above it, nearest first.
@@ -101,7 +163,7 @@ async fn tell(
             .map(|g| g.code),
     );
     let mut users: Vec<Uuid> = Vec::new();
-    for a in audiences(event, m.urgent) {
+    for a in audiences {
         let grids: Vec<_> = chain.iter().take(a.levels_up + 1).cloned().collect();
         for (id, _, _) in state.store.users_at(&grids, a.roles).await? {
             if !users.contains(&id) {

@@ -7,8 +7,8 @@ use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
-    admin, areas, cameras, grids, hotspots, imagery, incidents, meetings, notices, org, patrols,
-    spots, views,
+    admin, areas, cameras, grids, hotspots, imagery, incidents, inspections, meetings, notices,
+    org, patrols, sheets, spots, tasks, views,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -79,6 +79,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::compliance))
         .routes(routes!(meetings::create, meetings::list))
         .routes(routes!(meetings::compliance))
+        .routes(routes!(tasks::create, tasks::list))
+        .routes(routes!(tasks::detail))
+        .routes(routes!(tasks::breakdown))
+        .routes(routes!(tasks::progress))
+        .routes(routes!(sheets::create, sheets::list))
+        .routes(routes!(sheets::detail))
+        .routes(routes!(sheets::act))
+        .routes(routes!(inspections::create, inspections::list))
+        .routes(routes!(inspections::detail))
+        .routes(routes!(inspections::finding_sheet))
+        .routes(routes!(inspections::circulate))
         .routes(routes!(spots::batches))
         .routes(routes!(notices::inbox))
         .routes(routes!(cameras::create, cameras::list))

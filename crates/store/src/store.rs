@@ -25,8 +25,13 @@ use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::patrols::{Meeting, MeetingCount};
+use crate::sheets::{
+    ContactSheet, Inspection, NewContactSheet, NewInspection, SheetEventRecord, SheetFilter,
+};
 use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
+use crate::tasks::{NewTask, Task, TaskPart, TaskReport};
 use crate::webhooks::{Attempt, Delivery, NewDelivery, Webhook};
+use linzhang_domain::contact_sheet::{SheetAction, Sides};
 
 /// Storage for every backend. Reads take a [`Scope`] and treat records outside it as missing;
 /// writes take a [`WriteCtx`] and are audited in their own transaction.
@@ -465,4 +470,97 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn imagery_scene(&self, id: Uuid) -> StoreResult<ImageryScene>;
     /// Removes a scene's record and answers what it was.
     async fn delete_imagery(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<ImageryScene>;
+
+    // Task lists (清单化任务, C4).
+    /// Issues a root task at a grid in the scope; a meeting it carries out must be in scope and
+    /// have the decision named.
+    async fn create_task(&self, ctx: &WriteCtx, scope: &Scope, task: &NewTask)
+    -> StoreResult<Task>;
+    /// Breaks a task in the scope down to its grid's child grids, in one transaction: the
+    /// children's amounts (with those given before) may not exceed the task's.
+    async fn break_down_task(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        parts: &[TaskPart],
+    ) -> StoreResult<Vec<Task>>;
+    /// Records progress on a task in the scope that is not broken down.
+    async fn report_task_progress(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        report: &TaskReport,
+    ) -> StoreResult<TaskReport>;
+    async fn task(&self, scope: &Scope, id: Uuid) -> StoreResult<Task>;
+    /// Every task of the grids in the scope, by grid path and deadline.
+    async fn tasks(&self, scope: &Scope) -> StoreResult<Vec<Task>>;
+    /// A task's progress reports, oldest first.
+    async fn task_reports(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<TaskReport>>;
+
+    // Work contact sheets (林长工作联系单, C5). A sheet is in a scope when its issuing grid or
+    // the grid it is addressed to is.
+    /// Issues a sheet from a grid in the scope, to a grid in the scope or a department.
+    async fn create_contact_sheet(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        sheet: &NewContactSheet,
+    ) -> StoreResult<ContactSheet>;
+    async fn contact_sheet(&self, scope: &Scope, id: Uuid) -> StoreResult<ContactSheet>;
+    /// Newest first.
+    async fn contact_sheets(
+        &self,
+        scope: &Scope,
+        filter: &SheetFilter,
+    ) -> StoreResult<Vec<ContactSheet>>;
+    /// The timeline, oldest first.
+    async fn contact_sheet_events(
+        &self,
+        scope: &Scope,
+        id: Uuid,
+    ) -> StoreResult<Vec<SheetEventRecord>>;
+    /// Applies an action through the state machine
+    /// ([`transition`](linzhang_domain::contact_sheet::transition)) in one transaction; a
+    /// refused action is [`Rejected`](crate::StoreError::Rejected) and changes nothing.
+    async fn act_on_contact_sheet(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        action: &SheetAction,
+        sides: Sides,
+    ) -> StoreResult<ContactSheet>;
+    /// Flags an unanswered sheet escalated (once); answers whether it changed.
+    async fn escalate_contact_sheet(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<bool>;
+
+    // Inspections (督察, C7).
+    /// Records an inspection by a grid in the scope of a grid in the scope.
+    async fn create_inspection(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        inspection: &NewInspection,
+    ) -> StoreResult<Inspection>;
+    /// An inspection whose inspected or inspecting grid is in the scope.
+    async fn inspection(&self, scope: &Scope, id: Uuid) -> StoreResult<Inspection>;
+    /// Newest first.
+    async fn inspections(&self, scope: &Scope) -> StoreResult<Vec<Inspection>>;
+    /// Issues a sheet for one finding (to the inspected grid) and links it, in one transaction;
+    /// a finding becomes one sheet only.
+    async fn sheet_from_finding(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        inspection: Uuid,
+        index: usize,
+        sheet: &NewContactSheet,
+    ) -> StoreResult<ContactSheet>;
+    /// Marks the result circulated (通报), once.
+    async fn circulate_inspection(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+    ) -> StoreResult<Inspection>;
 }

@@ -39,8 +39,14 @@ import type {
   QueryBody,
   QueryResult,
   SceneView,
+  SheetAction,
+  SheetDetail,
+  SheetState,
+  SheetView,
   StaffView,
   StatsView,
+  TaskDetail,
+  TaskView,
 } from './types';
 
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
@@ -98,6 +104,15 @@ export const api = {
   reportIncident: (body: NewIncident) => request<IncidentView>(`${V1}/incidents`, { method: 'POST', body }),
   incidentAction: (id: string, body: IncidentAction) =>
     request<IncidentView>(`${V1}/incidents/${seg(id)}/actions`, { method: 'POST', body }),
+
+  tasks: (query: { mine?: 'true' }) => request<TaskView[]>(`${V1}/tasks`, { query }),
+  task: (id: string) => request<TaskDetail>(`${V1}/tasks/${seg(id)}`),
+
+  contactSheets: (query: { status?: SheetState | 'escalated'; overdue?: 'true' }) =>
+    request<SheetView[]>(`${V1}/contact-sheets`, { query }),
+  contactSheet: (id: string) => request<SheetDetail>(`${V1}/contact-sheets/${seg(id)}`),
+  sheetAction: (id: string, body: SheetAction) =>
+    request<SheetView>(`${V1}/contact-sheets/${seg(id)}/actions`, { method: 'POST', body }),
 
   gridBoundary: (code: string) => request<GridBoundary>(`${V1}/grids/${seg(code)}/boundary`),
 

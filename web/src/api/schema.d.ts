@@ -472,6 +472,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contact-sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contact sheets the caller's grids issued or received, newest first. */
+        get: operations["sheets_list"];
+        put?: never;
+        /**
+         * Issue a contact sheet (交办) from a grid in the caller's scope to a grid in it or to a member
+         *     department (offices and chiefs). The addressee is told.
+         */
+        post: operations["sheets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-sheets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact sheet with its timeline. */
+        get: operations["sheets_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-sheets/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on a sheet: `remind` (督办, notifies the addressee), `answer` (text required, evidence
+         *     optional), `close` (refused with `sheet_not_answered` before an answer), `reopen` (send an
+         *     answer back). Illegal transitions are 409 with a `code`; nothing changes.
+         */
+        post: operations["sheets_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -727,6 +786,81 @@ export interface paths {
          *     close or escalate (上报上级林长, which hands it to the parent grid with a fresh time limit).
          */
         post: operations["incidents_act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspections made by or of the caller's grids, newest first. */
+        get: operations["inspections_list"];
+        put?: never;
+        /** Record an inspection of a grid in the caller's scope (offices and chiefs). */
+        post: operations["inspections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection with its findings and the sheets they became. */
+        get: operations["inspections_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/circulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Circulate the result (通报): marks the inspection circulated and tells the chiefs and offices
+         *     of the inspected grid and the grid above. Once only (422 after); the inspected side may not.
+         */
+        post: operations["inspections_circulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/findings/{index}/sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a finding into a contact sheet to the inspected grid (one sheet per finding; a second
+         *     call is 409).
+         */
+        post: operations["inspections_finding_sheet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1147,6 +1281,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The task tree under the caller's grid with rolled-up progress, in tree order (each task
+         *     names its parent).
+         */
+        get: operations["tasks_list"];
+        put?: never;
+        /**
+         * Issue a task (目标任务) at a grid in the caller's scope (offices and chiefs), optionally
+         *     carrying out a meeting's decision.
+         */
+        post: operations["tasks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task with the tasks it was broken down into and its own progress reports. */
+        get: operations["tasks_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break a task down to its grid's child grids (分解下达). The children's amounts, with those
+         *     given before, may not exceed the task's: `breakdown_exceeds` names both sums; the shortfall
+         *     is in the task's progress.
+         */
+        post: operations["tasks_breakdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report progress (进度上报) on a task that is not broken down, with evidence references. */
+        post: operations["tasks_progress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1395,6 +1608,16 @@ export interface components {
             /** Format: int64 */
             verified: number;
         };
+        BreakdownBody: {
+            parts: components["schemas"]["TaskPartBody"][];
+        };
+        /** @description The sides of a sheet a caller is on. */
+        CallerSides: {
+            /** @description The addressed side (may answer). */
+            answers: boolean;
+            /** @description The issuing side (may remind, close, reopen). */
+            issues: boolean;
+        };
         CameraBody: {
             /** @description The 20-digit GB/T 28181 device id. */
             device_id: string;
@@ -1572,6 +1795,24 @@ export interface components {
             label_zh: string;
             /** @description The canonical (lower-case) name. */
             name: string;
+        };
+        FindingBody: {
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            /** @description The contact sheet the finding became (answers only). */
+            sheet_id?: string | null;
+            text: string;
+        };
+        FindingSheetBody: {
+            body?: string | null;
+            /** @description YYYY-MM-DD. */
+            deadline: string;
+            /** @description The new sheet's id, minted by the client. */
+            id: string;
+            /** @description The finding's text when absent. */
+            title?: string | null;
         };
         /** @description Forest cover rate (森林覆盖率) by the national definition. */
         ForestCover: {
@@ -1823,6 +2064,26 @@ export interface components {
             /** @description Fire, SOS and hotspots reach the responsible chief, the office and nearby rangers at once. */
             urgent_alert: boolean;
         };
+        /**
+         * @description How an inspection was made.
+         * @enum {string}
+         */
+        InspectionKind: "open" | "unannounced";
+        InspectionView: {
+            by_grid: string;
+            /** @description When the result was circulated (通报). */
+            circulated_at?: string | null;
+            created_at: string;
+            created_by?: string | null;
+            findings: components["schemas"]["FindingBody"][];
+            id: string;
+            inspected_on: string;
+            inspectors: string[];
+            kind: components["schemas"]["InspectionKind"];
+            target_grid: string;
+            target_grid_name: string;
+            title: string;
+        };
         /** @description A layer of the one map, with the survey years it holds. */
         LayerView: {
             /** @description Statistics dimensions (`land_class`…). */
@@ -1910,6 +2171,18 @@ export interface components {
             priority: components["schemas"]["Priority"];
             title: string;
         };
+        NewInspectionBody: {
+            findings?: components["schemas"]["FindingBody"][];
+            /** @description Minted by the client. */
+            id: string;
+            /** @description YYYY-MM-DD. */
+            inspected_on: string;
+            inspectors?: string[];
+            kind: components["schemas"]["InspectionKind"];
+            /** @description The inspected grid (in the caller's scope); the caller's grid inspects. */
+            target_grid: string;
+            title: string;
+        };
         NewPersonBody: {
             grid_code: string;
             name: string;
@@ -1921,12 +2194,51 @@ export interface components {
             kind: components["schemas"]["PostKind"];
             title: string;
         };
+        NewSheetBody: {
+            /** @description …or a member department (a code of the `department` table). */
+            addressee_department?: string | null;
+            /** @description A grid in the caller's scope (its chief and office answer)… */
+            addressee_grid?: string | null;
+            /** @description What is to be done. */
+            body: string;
+            /** @description YYYY-MM-DD: the answer is due by the end of this day. */
+            deadline: string;
+            /** @description Minted by the client. */
+            id: string;
+            /** @description The issuing grid (the caller's own grid when absent). */
+            issuer_grid?: string | null;
+            source: components["schemas"]["SheetSource"];
+            /** @description The finding, public report or incident it comes from. */
+            source_id?: string | null;
+            title: string;
+        };
         NewStaffBody: {
             kind: components["schemas"]["StaffKind"];
             person_id: string;
             start_date: string;
             team_id?: string | null;
             unit: string;
+        };
+        /** @description A task to issue at a grid in the caller's scope (a root of a breakdown). */
+        NewTaskBody: {
+            /** Format: double */
+            amount: number;
+            /** @description YYYY-MM-DD. */
+            deadline: string;
+            /**
+             * Format: int64
+             * @description …and the index of the decision in the meeting's list.
+             */
+            decision_index?: number | null;
+            /** @description The grid the target is for. */
+            grid_code: string;
+            /** @description Minted by the client. */
+            id: string;
+            /** @description A code of the `task_kind` table (its unit comes with it). */
+            kind: string;
+            /** @description The meeting whose decision this task carries out… */
+            meeting_id?: string | null;
+            title: string;
         };
         NewTeamBody: {
             level: components["schemas"]["TeamLevel"];
@@ -2056,6 +2368,49 @@ export interface components {
          * @enum {string}
          */
         Priority: "urgent" | "high" | "normal" | "low";
+        /** @description A task's progress. */
+        Progress: {
+            broken_down: boolean;
+            complete: boolean;
+            /**
+             * Format: double
+             * @description Done so far: own reports (leaf) or the children's progress (broken down).
+             */
+            done: number;
+            /** @description Past the deadline and not complete. */
+            overdue: boolean;
+            /**
+             * Format: double
+             * @description Of the target, 0–100 (more when the target is exceeded).
+             */
+            percent: number;
+            /**
+             * Format: double
+             * @description Amount not yet given to children (0 for a leaf).
+             */
+            shortfall: number;
+        };
+        ProgressBody: {
+            /**
+             * Format: double
+             * @description Done since the last report, in the task's unit.
+             */
+            amount: number;
+            /** @description References to evidence files (acceptance papers, photos, tables). */
+            evidence?: string[];
+            id: string;
+            note?: string;
+        };
+        ProgressView: {
+            /** Format: double */
+            amount: number;
+            evidence: string[];
+            id: string;
+            note: string;
+            reported_at: string;
+            reported_by?: string | null;
+            task_id: string;
+        };
         /** @description The public page of a responsibility area, what its QR code opens (一林一码). */
         PublicArea: {
             /** Format: double */
@@ -2199,6 +2554,82 @@ export interface components {
             id: string;
             last_seen: string;
         };
+        /** @description What a user asks of a sheet. */
+        SheetAction: {
+            /** @enum {string} */
+            action: "remind";
+            note?: string;
+        } | {
+            /** @enum {string} */
+            action: "answer";
+            evidence?: string[];
+            text: string;
+        } | {
+            /** @enum {string} */
+            action: "close";
+            note?: string;
+        } | {
+            /** @enum {string} */
+            action: "reopen";
+            reason: string;
+        };
+        SheetDetail: {
+            events: components["schemas"]["SheetEventView"][];
+            sheet: components["schemas"]["SheetView"];
+        };
+        SheetEventView: {
+            /** @description issue, remind, answer, close, reopen, escalate. */
+            action: string;
+            actor_name?: string | null;
+            at: string;
+            from_state?: null | components["schemas"]["SheetState"];
+            note: string;
+            to_state: components["schemas"]["SheetState"];
+        };
+        /**
+         * @description Where the problem on a sheet came from.
+         * @enum {string}
+         */
+        SheetSource: "inspection" | "public_report" | "incident" | "manual";
+        /**
+         * @description Where a sheet stands.
+         * @enum {string}
+         */
+        SheetState: "issued" | "answered" | "closed";
+        SheetView: {
+            addressee_department?: string | null;
+            addressee_department_name?: string | null;
+            addressee_grid?: string | null;
+            addressee_grid_name?: string | null;
+            answer?: string | null;
+            answered_at?: string | null;
+            answered_by?: string | null;
+            body: string;
+            /** @description The sides of the sheet the caller is on. */
+            caller: components["schemas"]["CallerSides"];
+            deadline: string;
+            /** @description Escalated for being unanswered past the deadline (the grid above was told). */
+            escalated: boolean;
+            escalated_at?: string | null;
+            evidence: string[];
+            id: string;
+            issued_at: string;
+            issued_by?: string | null;
+            issuer_grid: string;
+            issuer_grid_name: string;
+            /** @description Unanswered and past the deadline now. */
+            overdue: boolean;
+            /**
+             * Format: int64
+             * @description Reminders (督办) sent.
+             */
+            reminders: number;
+            source: components["schemas"]["SheetSource"];
+            source_id?: string | null;
+            state: components["schemas"]["SheetState"];
+            title: string;
+            updated_at: string;
+        };
         /**
          * @description Grid staff other than chiefs.
          * @enum {string}
@@ -2261,6 +2692,41 @@ export interface components {
         Stored: {
             /** @description False when the same id was stored before (a retry). */
             created: boolean;
+        };
+        TaskDetail: {
+            /** @description The tasks it was broken down into. */
+            children: components["schemas"]["TaskView"][];
+            /** @description Its own progress reports, oldest first. */
+            reports: components["schemas"]["ProgressView"][];
+            task: components["schemas"]["TaskView"];
+        };
+        TaskPartBody: {
+            /** Format: double */
+            amount: number;
+            /** @description A child grid of the task's grid. */
+            grid_code: string;
+            id: string;
+            /** @description The parent's title when absent. */
+            title?: string | null;
+        };
+        TaskView: {
+            /** Format: double */
+            amount: number;
+            created_at: string;
+            deadline: string;
+            /** Format: int64 */
+            decision_index?: number | null;
+            grid_code: string;
+            grid_name: string;
+            id: string;
+            issued_by?: string | null;
+            kind: string;
+            kind_name: string;
+            meeting_id?: string | null;
+            parent_id?: string | null;
+            progress: components["schemas"]["Progress"];
+            title: string;
+            unit: string;
         };
         /**
          * @description Ranger team level: county 大队, town 中队, village 小队.
@@ -3329,6 +3795,190 @@ export interface operations {
             };
         };
     };
+    sheets_list: {
+        parameters: {
+            query?: {
+                /** @description `issued`, `answered`, `closed`, or `escalated` (escalated, whatever the state). */
+                status?: string | null;
+                /** @description Only unanswered sheets past their deadline. */
+                overdue?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sheets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSheetBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sheets_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sheet id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sheets_act: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sheet id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SheetAction"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed from the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     notices_events: {
         parameters: {
             query?: never;
@@ -4014,6 +4664,232 @@ export interface operations {
             };
             /** @description Not allowed from the current state */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inspections_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inspections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInspectionBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inspections_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inspection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inspections_circulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inspection id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inspections_finding_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Inspection id */
+                id: string;
+                /** @description Finding index, from 0 */
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingSheetBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5028,6 +5904,253 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tasks_list: {
+        parameters: {
+            query?: {
+                /** @description Only the tasks assigned to the caller's own grid (我的任务). */
+                mine?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tasks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTaskBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tasks_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tasks_breakdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakdownBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tasks_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Task id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

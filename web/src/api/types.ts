@@ -113,3 +113,13 @@ export interface SpotProperties {
 
 // Imagery (B1): registered scenes drawn as raster tiles.
 export type SceneView = Schemas['SceneView'];
+// Task lists (清单化任务) and work contact sheets (林长工作联系单).
+export type TaskView = Schemas['TaskView'];
+export type TaskDetail = Schemas['TaskDetail'];
+export type TaskProgress = Schemas['Progress'];
+export type NewTask = Schemas['NewTaskBody'];
+export type SheetView = Schemas['SheetView'];
+export type SheetDetail = Schemas['SheetDetail'];
+export type SheetAction = Schemas['SheetAction'];
+export type SheetState = Schemas['SheetState'];
+export type NewSheet = Schemas['NewSheetBody'];

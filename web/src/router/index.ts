@@ -32,6 +32,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'cameras', name: 'cameras', component: () => import('../views/CamerasView.vue') },
       // What an alarm notification links to: the camera wall with that alarm open.
       { path: 'alarms/:id', name: 'alarm', component: () => import('../views/CamerasView.vue') },
+      { path: 'tasks', name: 'tasks', component: () => import('../views/TasksView.vue') },
+      { path: 'contact-sheets', name: 'sheets', component: () => import('../views/SheetsView.vue') },
+      // Notifications link to one sheet; the list shows it with its actions.
+      { path: 'contact-sheets/:id', redirect: { name: 'sheets' } },
       { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },

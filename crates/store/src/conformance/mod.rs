@@ -33,7 +33,9 @@ mod layers;
 mod meetings;
 mod org;
 mod patrols;
+mod sheets;
 mod spots;
+mod tasks;
 mod webhooks;
 
 pub use accounts::*;
@@ -45,7 +47,9 @@ pub use layers::*;
 pub use meetings::*;
 pub use org::*;
 pub use patrols::*;
+pub use sheets::*;
 pub use spots::*;
+pub use tasks::*;
 pub use webhooks::*;
 
 /// Generates one `#[tokio::test]` per story. `$open` is an async fn returning
@@ -65,7 +69,8 @@ macro_rules! conformance_tests {
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,
             change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once,
             chief_meetings_are_counted_per_grid, webhook_deliveries_are_retried_then_given_up,
-            imagery_scenes_are_registered_listed_and_deleted);
+            imagery_scenes_are_registered_listed_and_deleted, tasks_break_down_and_roll_up,
+            contact_sheets_are_answered_before_closing, inspection_findings_become_sheets);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

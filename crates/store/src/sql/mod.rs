@@ -13,13 +13,16 @@ mod grids;
 mod hotspots;
 mod imagery;
 mod incidents;
+mod inspections;
 mod layers;
 mod meetings;
 mod notices;
 mod org;
 mod patrols;
 mod rows;
+mod sheets;
 mod spots;
+mod tasks;
 mod webhooks;
 
 use async_trait::async_trait;
@@ -48,9 +51,14 @@ use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::patrols::{Meeting, MeetingCount};
+use crate::sheets::{
+    ContactSheet, Inspection, NewContactSheet, NewInspection, SheetEventRecord, SheetFilter,
+};
 use crate::spots::{ChangeBatch, ChangeSpot, NewChangeBatch, Verification};
 use crate::store::Store;
+use crate::tasks::{NewTask, Task, TaskPart, TaskReport};
 use crate::webhooks::{Attempt, Delivery, NewDelivery, Webhook};
+use linzhang_domain::contact_sheet::{SheetAction, Sides};
 
 /// A [`Store`] on a SQL database reached through sqlx's `Any` driver. Backend crates build it
 /// once the database is connected and migrated.
@@ -659,5 +667,117 @@ impl Store for SqlStore {
     }
     async fn delete_imagery(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<ImageryScene> {
         imagery::delete(self, ctx, id).await
+    }
+
+    async fn create_task(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        task: &NewTask,
+    ) -> StoreResult<Task> {
+        tasks::create(self, ctx, scope, task).await
+    }
+    async fn break_down_task(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        parts: &[TaskPart],
+    ) -> StoreResult<Vec<Task>> {
+        tasks::break_down(self, ctx, scope, id, parts).await
+    }
+    async fn report_task_progress(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        report: &TaskReport,
+    ) -> StoreResult<TaskReport> {
+        tasks::report(self, ctx, scope, report).await
+    }
+    async fn task(&self, scope: &Scope, id: Uuid) -> StoreResult<Task> {
+        tasks::one(self.pool(), scope, id).await
+    }
+    async fn tasks(&self, scope: &Scope) -> StoreResult<Vec<Task>> {
+        tasks::list(self, scope).await
+    }
+    async fn task_reports(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<TaskReport>> {
+        tasks::reports(self, scope, id).await
+    }
+
+    async fn create_contact_sheet(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        sheet: &NewContactSheet,
+    ) -> StoreResult<ContactSheet> {
+        let mut tx = self.begin().await?;
+        let out = sheets::create(&mut tx, ctx, scope, sheet).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+    async fn contact_sheet(&self, scope: &Scope, id: Uuid) -> StoreResult<ContactSheet> {
+        let mut conn = self.pool().acquire().await?;
+        sheets::one(&mut conn, scope, id).await
+    }
+    async fn contact_sheets(
+        &self,
+        scope: &Scope,
+        filter: &SheetFilter,
+    ) -> StoreResult<Vec<ContactSheet>> {
+        sheets::list(self, scope, filter).await
+    }
+    async fn contact_sheet_events(
+        &self,
+        scope: &Scope,
+        id: Uuid,
+    ) -> StoreResult<Vec<SheetEventRecord>> {
+        sheets::events(self, scope, id).await
+    }
+    async fn act_on_contact_sheet(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+        action: &SheetAction,
+        sides: Sides,
+    ) -> StoreResult<ContactSheet> {
+        sheets::act(self, ctx, scope, id, action, sides).await
+    }
+    async fn escalate_contact_sheet(&self, ctx: &WriteCtx, id: Uuid) -> StoreResult<bool> {
+        sheets::escalate(self, ctx, id).await
+    }
+
+    async fn create_inspection(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        inspection: &NewInspection,
+    ) -> StoreResult<Inspection> {
+        inspections::create(self, ctx, scope, inspection).await
+    }
+    async fn inspection(&self, scope: &Scope, id: Uuid) -> StoreResult<Inspection> {
+        let mut conn = self.pool().acquire().await?;
+        inspections::one(&mut conn, scope, id).await
+    }
+    async fn inspections(&self, scope: &Scope) -> StoreResult<Vec<Inspection>> {
+        inspections::list(self, scope).await
+    }
+    async fn sheet_from_finding(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        inspection: Uuid,
+        index: usize,
+        sheet: &NewContactSheet,
+    ) -> StoreResult<ContactSheet> {
+        inspections::sheet_from_finding(self, ctx, scope, inspection, index, sheet).await
+    }
+    async fn circulate_inspection(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        id: Uuid,
+    ) -> StoreResult<Inspection> {
+        inspections::circulate(self, ctx, scope, id).await
     }
 }
