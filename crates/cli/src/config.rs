@@ -28,6 +28,10 @@ pub struct ConfigArgs {
     /// Mark session cookies Secure (when served over HTTPS).
     #[arg(long, env = "LINZHANG_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Folder of uploaded files (photos, videos); by default `files` beside the SQLite
+    /// database, or `./data/files`.
+    #[arg(long, env = "LINZHANG_FILES", global = true)]
+    pub files: Option<PathBuf>,
 }
 
 /// The file's settings.
@@ -38,6 +42,7 @@ struct FileConfig {
     listen: Option<String>,
     public_base_url: Option<String>,
     secure_cookies: Option<bool>,
+    files: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -47,6 +52,7 @@ pub struct Config {
     pub listen: String,
     pub public_base_url: String,
     pub secure_cookies: bool,
+    pub files: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,8 +62,18 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("public_base_url", &self.public_base_url)
             .field("secure_cookies", &self.secure_cookies)
+            .field("files", &self.files)
             .finish()
     }
+}
+
+/// `files` beside a SQLite database file, else `./data/files`.
+fn default_files(database: &str) -> PathBuf {
+    database
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.join("files")))
+        .unwrap_or_else(|| PathBuf::from("./data/files"))
 }
 
 /// Hides the password in a URL like `postgres://user:secret@host/db`.
@@ -85,12 +101,19 @@ impl Config {
             }
             None => FileConfig::default(),
         };
+        let database = args
+            .database
+            .clone()
+            .or(file.database)
+            .unwrap_or_else(|| DEFAULT_DATABASE.into());
+        let files = args
+            .files
+            .clone()
+            .or(file.files)
+            .unwrap_or_else(|| default_files(&database));
         Ok(Self {
-            database: args
-                .database
-                .clone()
-                .or(file.database)
-                .unwrap_or_else(|| DEFAULT_DATABASE.into()),
+            database,
+            files,
             listen: args
                 .listen
                 .clone()
@@ -145,6 +168,15 @@ mod tests {
         assert_eq!(c.database, "sqlite://flag.db");
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.public_base_url, DEFAULT_PUBLIC_BASE_URL);
+        assert_eq!(c.files, PathBuf::from("files"), "beside the database");
+        assert_eq!(
+            default_files("sqlite:///var/lib/lz/lz.db?mode=rwc"),
+            PathBuf::from("/var/lib/lz/files")
+        );
+        assert_eq!(
+            default_files("postgres://lz@db/lz"),
+            PathBuf::from("./data/files")
+        );
         std::fs::write(&path, "bogus = 1\n").expect("write");
         let err = Config::resolve(&args).expect_err("unknown key");
         assert!(format!("{err:#}").contains("lz.toml"));

@@ -224,6 +224,8 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
             public_base_url: config.public_base_url.clone(),
             secure_cookies: config.secure_cookies,
         },
+        linzhang_server::local_files(&config.files)
+            .with_context(|| format!("cannot use {} for files", config.files.display()))?,
     );
     linzhang_server::serve(listener, state).await?;
     store.close().await;

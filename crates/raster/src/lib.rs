@@ -5,3 +5,4 @@
 pub mod change;
 pub mod fire;
 pub mod qr;
+pub mod thumbnail;

@@ -23,16 +23,24 @@ pub struct AppState {
     pub events: tokio::sync::broadcast::Sender<crate::notify::LiveEvent>,
     /// Each camera's last frame and debounce window.
     pub cameras: Arc<crate::api::cameras::CameraMemory>,
+    /// Uploaded files (photos and videos of incidents).
+    pub files: Arc<dyn object_store::ObjectStore>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServerConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: ServerConfig,
+        files: Arc<dyn object_store::ObjectStore>,
+    ) -> Self {
         Self {
             store,
             clock,
             config: Arc::new(config),
             events: tokio::sync::broadcast::channel(1024).0,
             cameras: Arc::default(),
+            files,
         }
     }
 }

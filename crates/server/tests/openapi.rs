@@ -48,6 +48,9 @@ fn openapi_is_31_self_contained_and_complete() {
         "/api/v1/incidents",
         "/api/v1/incidents/{id}",
         "/api/v1/incidents/{id}/actions",
+        "/api/v1/incidents/{id}/attachments",
+        "/api/v1/incidents/{id}/attachments/{attachment}",
+        "/api/v1/incidents/{id}/attachments/{attachment}/thumbnail",
         "/api/v1/audit",
         "/api/v1/users",
         "/api/v1/users/{username}/lock",
@@ -89,7 +92,7 @@ fn openapi_is_31_self_contained_and_complete() {
     ] {
         assert!(paths.contains(&expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 66, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 69, "a new route needs its place in this list");
 }
 
 #[test]

@@ -63,6 +63,7 @@ impl TestApp {
                 public_base_url: "https://lz.example.cn".into(),
                 secure_cookies: false,
             },
+            linzhang_server::local_files(&dir.path().join("files")).expect("files"),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
