@@ -24,6 +24,7 @@ import type {
   NewPost,
   NewStaff,
   NotificationView,
+  PatrolView,
   PasswordChangeRequest,
   PersonView,
   PostDetail,
@@ -87,6 +88,9 @@ export const api = {
   reportIncident: (body: NewIncident) => request<IncidentView>(`${V1}/incidents`, { method: 'POST', body }),
   incidentAction: (id: string, body: IncidentAction) =>
     request<IncidentView>(`${V1}/incidents/${seg(id)}/actions`, { method: 'POST', body }),
+
+  /** The caller's own patrols, newest first. */
+  myPatrols: () => request<PatrolView[]>(`${V1}/patrols`, { query: { mine: 'true' } }),
 
   gridBoundary: (code: string) => request<GridBoundary>(`${V1}/grids/${seg(code)}/boundary`),
 

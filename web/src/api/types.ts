@@ -80,3 +80,8 @@ export interface GridBoundary
   id: string;
 }
 export type NotificationView = Schemas['NotificationView'];
+export type CheckinBody = Schemas['CheckinBody'];
+export type PatrolStartBody = Schemas['StartBody'];
+export type PatrolPoint = Schemas['PointBody'];
+export type PatrolAction = Schemas['PatrolAction'];
+export type PatrolView = Schemas['PatrolView'];
