@@ -208,6 +208,13 @@ describe('field app', () => {
     assert.equal(detail.attachments.length, 1, 'the photo attached once');
     assert.equal(detail.attachments[0].size_bytes, readFileSync(PHOTO).length);
     assert.equal(detail.attachments[0].media_type, 'jpeg');
+    // The office sees the photo's thumbnail on the incident page.
+    await office.goto(`/incidents/${fires[0].id}`);
+    await office.getByTestId('incident-attachment').first().waitFor();
+    assert.equal(await office.getByTestId('incident-attachment').count(), 1);
+    const thumb = office.getByTestId('incident-attachment').locator('img');
+    await office.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumb.elementHandle());
+    assert.ok((await thumb.evaluate((img) => img.naturalWidth)) <= 320, 'a thumbnail, not the photo');
     const asAdmin = await apiLogin(server.url, 'admin');
     const checkins = await asAdmin(`/api/v1/audit?action=checkin&username=${RANGER}`);
     assert.equal(checkins.items.length, 1, 'one check-in');

@@ -301,6 +301,8 @@ const en: Messages = {
     total: '{n} entries loaded',
   },
   incident: {
+    attachments: 'Photos and videos',
+    video: 'Video',
     title: 'Incidents',
     report: 'Report incident',
     reported: 'Incident reported',

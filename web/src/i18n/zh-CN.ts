@@ -299,6 +299,8 @@ const zhCN = {
     total: '已加载 {n} 条',
   },
   incident: {
+    attachments: '附件',
+    video: '视频',
     title: '事件处置',
     report: '上报事件',
     reported: '事件已上报',
