@@ -250,4 +250,46 @@ describe('field app', () => {
     await context.close();
     console.log(`field e2e took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
+
+  test('an ended session keeps the outbox until the ranger signs in again', when, async () => {
+    const context = await browser.newContext({ ...devices['Pixel 5'], baseURL: server.url, locale: 'zh-CN' });
+    const phone = await context.newPage();
+    phone.setDefaultTimeout(20_000);
+    await phone.goto('/login?redirect=/field');
+    await phone.getByTestId('login-username').fill(RANGER);
+    await phone.getByTestId('login-password').fill(PASSWORD);
+    await phone.getByTestId('login-submit').click();
+    await phone.waitForURL(/\/field$/);
+    const syncState = phone.getByTestId('field-sync-state');
+    await syncState.filter({ hasText: '已同步' }).waitFor();
+
+    // The office revokes the ranger's sessions (a lost phone, say); the phone does not know yet.
+    const r = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    const { token } = await r.json();
+    const revoke = await fetch(`${server.url}/api/v1/users/${RANGER}/revoke-sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.ok(revoke.ok, `revoke: ${revoke.status}`);
+    const asAdmin = await apiLogin(server.url, 'admin');
+    const before = (await asAdmin(`/api/v1/audit?action=checkin&username=${RANGER}`)).items.length;
+
+    // A check-in now meets a 401: it stays in the outbox and the app asks for a new sign-in.
+    await phone.getByTestId('field-checkin').click();
+    await phone.getByTestId('field-sync').filter({ hasText: '登录已过期' }).waitFor();
+    await phone.getByTestId('field-relogin').click();
+    await phone.waitForURL(/\/login/);
+    await phone.getByTestId('login-username').fill(RANGER);
+    await phone.getByTestId('login-password').fill(PASSWORD);
+    await phone.getByTestId('login-submit').click();
+    await phone.waitForURL(/\/field$/);
+    await syncState.filter({ hasText: '已同步' }).waitFor();
+    const after = (await asAdmin(`/api/v1/audit?action=checkin&username=${RANGER}`)).items.length;
+    assert.equal(after, before + 1, 'the waiting check-in arrived once');
+    await context.close();
+  });
 });
