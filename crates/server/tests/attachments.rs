@@ -107,6 +107,29 @@ async fn a_photo_sent_twice_is_stored_once_with_a_thumbnail() {
     assert!(small.width().max(small.height()) <= 320);
     assert!(small.width() < original.width());
 
+    // The same id cannot be sent for another incident, and nothing of it is kept.
+    let second = "0192f7a0-0000-7000-8000-0000000000a2";
+    let r = app
+        .post(
+            &t,
+            "/api/v1/incidents",
+            &json!({
+                "id": second, "grid_code": "320205001001", "kind": "other", "priority": "normal",
+                "title": "标识牌倒了"
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = upload(&app, &t, second, PHOTO, "image/jpeg", photo.clone()).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(code(r).await, "conflict");
+    let files = app.dir.path().join("files/incidents");
+    assert!(
+        !files.join(second).join(format!("{PHOTO}.jpeg")).exists(),
+        "the refused upload's file was removed"
+    );
+    assert!(files.join(INCIDENT).join(format!("{PHOTO}.jpeg")).exists());
+
     // Another town's office sees neither the file nor the thumbnail.
     let other = app.token("other").await;
     assert_eq!(app.get(&other, url).await.status(), 404);

@@ -217,10 +217,25 @@ pub async fn upload(
         uploaded_by: None,
         uploaded_at: state.clock.now(),
     };
-    let (stored, created) = state
+    let (stored, created) = match state
         .store
         .attach_to_incident(&caller.ctx(&state), &caller.scope, &record)
-        .await?;
+        .await
+    {
+        Ok(done) => done,
+        Err(e) => {
+            // Nothing names the files just written: remove them (the id is another
+            // incident's, or the incident left the caller's scope meanwhile).
+            let keys =
+                std::iter::once(record.object_key.as_str()).chain(record.thumbnail_key.as_deref());
+            for key in keys {
+                if let Err(err) = state.files.delete(&ObjectPath::from(key)).await {
+                    tracing::warn!(error = %err, key, "an unrecorded upload could not be removed");
+                }
+            }
+            return Err(e.into());
+        }
+    };
     let status = if created {
         StatusCode::CREATED
     } else {

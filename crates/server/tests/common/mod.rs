@@ -17,7 +17,8 @@ pub struct TestApp {
     pub store: SqlStore,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
-    _dir: tempfile::TempDir,
+    /// The database and the uploaded files live here.
+    pub dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -75,7 +76,7 @@ impl TestApp {
             store,
             clock,
             state,
-            _dir: dir,
+            dir,
         }
     }
 
