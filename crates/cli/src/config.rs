@@ -43,7 +43,8 @@ pub struct ConfigArgs {
     /// docs/detection.md for the model contract).
     #[arg(long, env = "LINZHANG_FIRE_MODEL", global = true)]
     pub fire_model: Option<PathBuf>,
-    /// Folder for files the server is given (uploaded imagery goes to `imagery/` in it).
+    /// Folder for files the server is given: incident photos and videos under `files/`,
+    /// uploaded imagery under `imagery/`. By default the SQLite database's folder, or `./data`.
     #[arg(long, env = "LINZHANG_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
 }
@@ -93,6 +94,24 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// The folder of a SQLite database file, else `./data`.
+fn default_data_dir(database: &str) -> PathBuf {
+    database
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .and_then(|p| std::path::Path::new(p).parent())
+        .map_or_else(
+            || PathBuf::from(DEFAULT_DATA_DIR),
+            |d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d.to_path_buf()
+                }
+            },
+        )
+}
+
 /// Hides the password in a URL like `postgres://user:secret@host/db`.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -129,12 +148,19 @@ impl Config {
             }
             None => FileConfig::default(),
         };
+        let database = args
+            .database
+            .clone()
+            .or(file.database)
+            .unwrap_or_else(|| DEFAULT_DATABASE.into());
+        let data_dir = args
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| default_data_dir(&database));
         Ok(Self {
-            database: args
-                .database
-                .clone()
-                .or(file.database)
-                .unwrap_or_else(|| DEFAULT_DATABASE.into()),
+            database,
+            data_dir,
             listen: args
                 .listen
                 .clone()
@@ -157,11 +183,6 @@ impl Config {
                 .or(file.camera_poll_seconds)
                 .unwrap_or(60),
             fire_model: args.fire_model.clone().or(file.fire_model),
-            data_dir: args
-                .data_dir
-                .clone()
-                .or(file.data_dir)
-                .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
         })
     }
 
@@ -210,6 +231,15 @@ mod tests {
         assert_eq!(c.database, "sqlite://flag.db");
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.public_base_url, DEFAULT_PUBLIC_BASE_URL);
+        assert_eq!(c.data_dir, PathBuf::from("."), "beside the database");
+        assert_eq!(
+            default_data_dir("sqlite:///var/lib/lz/lz.db?mode=rwc"),
+            PathBuf::from("/var/lib/lz")
+        );
+        assert_eq!(
+            default_data_dir("postgres://lz@db/lz"),
+            PathBuf::from(DEFAULT_DATA_DIR)
+        );
         std::fs::write(&path, "bogus = 1\n").expect("write");
         let err = Config::resolve(&args).expect_err("unknown key");
         assert!(format!("{err:#}").contains("lz.toml"));

@@ -240,6 +240,12 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
                 .then(|| std::time::Duration::from_secs(config.camera_poll_seconds)),
             data_dir: config.data_dir.clone(),
         },
+        linzhang_server::local_files(&config.data_dir.join("files")).with_context(|| {
+            format!(
+                "cannot use {} for files",
+                config.data_dir.join("files").display()
+            )
+        })?,
     );
     if let Some(model) = &config.fire_model {
         let detector = linzhang_raster::fire::OnnxDetector::load(model)?;

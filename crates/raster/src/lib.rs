@@ -6,3 +6,4 @@ pub mod change;
 pub mod fire;
 pub mod imagery;
 pub mod qr;
+pub mod thumbnail;

@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod error;
+mod files;
 mod imagery_tiles;
 pub mod jobs;
 mod notify;
@@ -23,6 +24,7 @@ use tokio::net::TcpListener;
 
 pub use auth::password;
 pub use error::{ApiError, ErrorBody};
+pub use files::local_files;
 pub use state::{AppState, ServerConfig};
 
 /// The whole application: API, OpenAPI document and docs, health check, web app.

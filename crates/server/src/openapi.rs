@@ -7,8 +7,8 @@ use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
-    admin, areas, cameras, grids, hotspots, imagery, incidents, inspections, meetings, notices,
-    org, patrols, sheets, spots, tasks, views,
+    admin, areas, attachments, cameras, grids, hotspots, imagery, incidents, inspections, meetings,
+    notices, org, patrols, sheets, spots, tasks, views,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -113,6 +113,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(spots::create))
         .routes(routes!(cameras::frame))
         .routes(routes!(imagery::list, imagery::upload))
+        // Photos to 20 MB and videos to 200 MB: the handler reads the body itself and stops at
+        // the limit of the file's type.
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::file))
+        .routes(routes!(attachments::thumbnail))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
 }

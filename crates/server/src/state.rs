@@ -53,10 +53,17 @@ pub struct AppState {
     pub detector: Arc<dyn Detector>,
     /// Outbound HTTP (FIRMS feeds, camera snapshots).
     pub http: reqwest::Client,
+    /// Uploaded files (photos and videos of incidents).
+    pub files: Arc<dyn object_store::ObjectStore>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: ServerConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: ServerConfig,
+        files: Arc<dyn object_store::ObjectStore>,
+    ) -> Self {
         Self {
             store,
             clock,
@@ -69,6 +76,7 @@ impl AppState {
                 .connect_timeout(StdDuration::from_secs(10))
                 .build()
                 .unwrap_or_default(),
+            files,
         }
     }
 

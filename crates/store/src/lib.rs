@@ -8,6 +8,7 @@
 //! PostgreSQL through sqlx's `Any` driver); each backend crate owns its connection setup and
 //! migrations and hands back a `SqlStore`. [`conformance`] is the suite every backend passes.
 
+mod attachments;
 mod bootstrap;
 mod cameras;
 pub mod conformance;
@@ -24,6 +25,7 @@ mod store;
 mod tasks;
 mod webhooks;
 
+pub use attachments::Attachment;
 pub use bootstrap::ensure_defaults;
 pub use cameras::*;
 pub use error::{StoreError, StoreResult};

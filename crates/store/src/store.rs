@@ -168,6 +168,29 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         due_after_escalation: Option<Duration>,
     ) -> StoreResult<Incident>;
 
+    /// Records a photo or video of an incident in scope (the bytes are already in the object
+    /// store); answers it and whether it was created. A retried upload with the same id answers
+    /// the stored record; the same id on another incident is a conflict.
+    async fn attach_to_incident(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        attachment: &crate::Attachment,
+    ) -> StoreResult<(crate::Attachment, bool)>;
+    /// The attachments of an incident in scope, oldest first.
+    async fn incident_attachments(
+        &self,
+        scope: &Scope,
+        incident: Uuid,
+    ) -> StoreResult<Vec<crate::Attachment>>;
+    /// One attachment of an incident in scope.
+    async fn incident_attachment(
+        &self,
+        scope: &Scope,
+        incident: Uuid,
+        id: Uuid,
+    ) -> StoreResult<crate::Attachment>;
+
     // --- code tables (代码表) ---
 
     /// The current version of every table.

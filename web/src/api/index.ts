@@ -31,6 +31,7 @@ import type {
   NewPost,
   NewStaff,
   NotificationView,
+  PatrolView,
   PasswordChangeRequest,
   PersonView,
   PostDetail,
@@ -113,6 +114,8 @@ export const api = {
   contactSheet: (id: string) => request<SheetDetail>(`${V1}/contact-sheets/${seg(id)}`),
   sheetAction: (id: string, body: SheetAction) =>
     request<SheetView>(`${V1}/contact-sheets/${seg(id)}/actions`, { method: 'POST', body }),
+  /** The caller's own patrols, newest first. */
+  myPatrols: () => request<PatrolView[]>(`${V1}/patrols`, { query: { mine: 'true' } }),
 
   gridBoundary: (code: string) => request<GridBoundary>(`${V1}/grids/${seg(code)}/boundary`),
 

@@ -792,6 +792,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a photo or video to an incident: the raw file as the body (JPEG, PNG or WebP up to
+         *     20 MB, MP4 up to 200 MB; the type is read from the file itself). Sending the same id again
+         *     answers the stored attachment.
+         */
+        post: operations["incidents_attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file of an attachment, with its type. */
+        get: operations["incidents_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/attachments/{attachment}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JPEG thumbnail of a photo (videos have none: 404). */
+        get: operations["incidents_attachment_thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections": {
         parameters: {
             query?: never;
@@ -1555,6 +1610,27 @@ export interface components {
             public_url: string;
             resource_types: components["schemas"]["CodeLabel"][];
         };
+        /** @description A stored photo or video. */
+        AttachmentView: {
+            content_type: string;
+            file_name?: string | null;
+            /** Format: int64 */
+            height?: number | null;
+            id: string;
+            kind: components["schemas"]["MediaKind"];
+            media_type: components["schemas"]["MediaType"];
+            sha256: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** @description Where its thumbnail is served (images only). */
+            thumbnail_url?: string | null;
+            uploaded_at: string;
+            uploaded_by?: string | null;
+            /** @description Where the file is served. */
+            url: string;
+            /** Format: int64 */
+            width?: number | null;
+        };
         AuditEntry: {
             action: string;
             /** @description The record after the change. */
@@ -2008,6 +2084,8 @@ export interface components {
             reason: string;
         };
         IncidentDetail: {
+            /** @description Photos and videos, oldest first. */
+            attachments: components["schemas"]["AttachmentView"][];
             /** @description The timeline, oldest first. */
             events: components["schemas"]["IncidentEventView"][];
             incident: components["schemas"]["IncidentView"];
@@ -2119,6 +2197,16 @@ export interface components {
             role: components["schemas"]["Role"];
             username: string;
         };
+        /**
+         * @description Photo or video.
+         * @enum {string}
+         */
+        MediaKind: "photo" | "video";
+        /**
+         * @description The file formats an incident accepts.
+         * @enum {string}
+         */
+        MediaType: "jpeg" | "png" | "webp" | "mp4";
         MeetingBody: {
             attendees?: string[];
             /** @description Decisions taken (each may become a task). */
@@ -4664,6 +4752,171 @@ export interface operations {
             };
             /** @description Not allowed from the current state */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_attach: {
+        parameters: {
+            query: {
+                /** @description The client's id of the file (UUID): sending it again stores nothing new. */
+                id: string;
+                /** @description The file's name on the phone, shown to people. */
+                name?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Incident id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": number[];
+            };
+        };
+        responses: {
+            /** @description Already stored with this id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The id belongs to another incident's file */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Empty, or an image that does not decode */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Incident id */
+                id: string;
+                /** @description Attachment id */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incidents_attachment_thumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Incident id */
+                id: string;
+                /** @description Attachment id */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": number[];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

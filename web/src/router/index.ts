@@ -15,6 +15,8 @@ declare module 'vue-router' {
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+  // The field app (巡护通) on phones: it checks the session itself, so that it also opens offline.
+  { path: '/field', name: 'field', component: () => import('../views/FieldView.vue'), meta: { public: true } },
   // What an area's QR code opens (一林一码): for anyone, signed in or not.
   { path: '/p/a/:code', name: 'public-area', component: () => import('../views/PublicAreaView.vue'), meta: { public: true } },
   {

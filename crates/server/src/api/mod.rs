@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod areas;
+pub mod attachments;
 pub mod cameras;
 pub mod convert;
 pub mod grids;

@@ -390,6 +390,8 @@ pub struct IncidentDetail {
     pub incident: IncidentView,
     /// The timeline, oldest first.
     pub events: Vec<IncidentEventView>,
+    /// Photos and videos, oldest first.
+    pub attachments: Vec<super::attachments::AttachmentView>,
 }
 
 /// A report. `id` is minted by the client (UUID), so a retried upload is stored once.

@@ -18,7 +18,8 @@ pub struct TestApp {
     pub store: SqlStore,
     pub clock: Arc<ManualClock>,
     pub state: AppState,
-    _dir: tempfile::TempDir,
+    /// The database and the uploaded files live here.
+    pub dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -76,6 +77,7 @@ impl TestApp {
                 data_dir: dir.path().join("data"),
                 ..config
             },
+            linzhang_server::local_files(&dir.path().join("files")).expect("files"),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -91,7 +93,7 @@ impl TestApp {
             store,
             clock,
             state,
-            _dir: dir,
+            dir,
         }
     }
 

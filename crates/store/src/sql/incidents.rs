@@ -64,7 +64,11 @@ fn event_from_row(r: &AnyRow) -> StoreResult<IncidentEvent> {
 }
 
 /// The incident if it is in `scope`, else not found.
-async fn in_scope(conn: &mut AnyConnection, scope: &Scope, id: Uuid) -> StoreResult<Incident> {
+pub(super) async fn in_scope(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    id: Uuid,
+) -> StoreResult<Incident> {
     let sql = format!("{SELECT} WHERE i.id = $1 AND g.path LIKE $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.to_string())

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod areas;
+mod attachments;
 mod audit;
 mod cameras;
 mod codes;
@@ -297,6 +298,30 @@ impl Store for SqlStore {
             due_after_escalation,
         )
         .await
+    }
+
+    async fn attach_to_incident(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        attachment: &crate::Attachment,
+    ) -> StoreResult<(crate::Attachment, bool)> {
+        attachments::add(self, ctx, scope, attachment).await
+    }
+    async fn incident_attachments(
+        &self,
+        scope: &Scope,
+        incident: Uuid,
+    ) -> StoreResult<Vec<crate::Attachment>> {
+        attachments::list(self, scope, incident).await
+    }
+    async fn incident_attachment(
+        &self,
+        scope: &Scope,
+        incident: Uuid,
+        id: Uuid,
+    ) -> StoreResult<crate::Attachment> {
+        attachments::one(self, scope, incident, id).await
     }
 
     async fn code_tables(&self) -> StoreResult<Vec<CodeTableVersion>> {

@@ -1,0 +1,316 @@
+//! Photos and videos of incidents (事件附件). The phone mints the attachment id, so an upload
+//! retried by an offline queue is stored once. What a file is comes from its first bytes
+//! (`linzhang_domain::incident::attachment`); images get a JPEG thumbnail. The bytes go to the
+//! object store, the record to the database; whoever sees the incident sees its files.
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use linzhang_domain::incident::attachment::{MediaKind, MediaType, SNIFF_BYTES, THUMBNAIL_SIDE};
+use linzhang_domain::incident::may_report;
+use linzhang_store::{Attachment, StoreError};
+use object_store::PutPayload;
+use object_store::path::Path as ObjectPath;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::convert::{instant, parse_uuid};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+
+/// A stored photo or video.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: String,
+    pub media_type: MediaType,
+    pub kind: MediaKind,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub file_name: Option<String>,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: String,
+    /// Where the file is served.
+    pub url: String,
+    /// Where its thumbnail is served (images only).
+    pub thumbnail_url: Option<String>,
+}
+
+pub fn view(a: &Attachment) -> AttachmentView {
+    let url = format!("/api/v1/incidents/{}/attachments/{}", a.incident_id, a.id);
+    AttachmentView {
+        id: a.id.to_string(),
+        media_type: a.media_type,
+        kind: a.media_type.kind(),
+        content_type: a.media_type.mime().into(),
+        size_bytes: a.size_bytes,
+        sha256: a.sha256.clone(),
+        width: a.width,
+        height: a.height,
+        file_name: a.file_name.clone(),
+        uploaded_by: a.uploaded_by.clone(),
+        uploaded_at: instant(a.uploaded_at),
+        thumbnail_url: a.thumbnail_key.as_ref().map(|_| format!("{url}/thumbnail")),
+        url,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UploadQuery {
+    /// The client's id of the file (UUID): sending it again stores nothing new.
+    pub id: String,
+    /// The file's name on the phone, shown to people.
+    pub name: Option<String>,
+}
+
+fn unsupported() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "only JPEG, PNG and WebP photos and MP4 videos are accepted",
+    )
+}
+
+/// Reads the body, refusing what is not an accepted format as soon as its first bytes are in
+/// and what grows beyond the limit of its format.
+async fn read_body(body: Body) -> ApiResult<(MediaType, Vec<u8>)> {
+    let mut stream = body.into_data_stream();
+    let mut data = Vec::new();
+    let mut media: Option<MediaType> = None;
+    while let Some(chunk) = stream.next().await {
+        let chunk: Bytes = chunk.map_err(|_| {
+            ApiError::bad_request("body_unreadable", "the upload was cut off; send it again")
+        })?;
+        data.extend_from_slice(&chunk);
+        if media.is_none() && data.len() >= SNIFF_BYTES {
+            media = Some(MediaType::sniff(&data).ok_or_else(unsupported)?);
+        }
+        if let Some(m) = media
+            && data.len() as u64 > m.max_bytes()
+        {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                format!(
+                    "a {} may be at most {} MB",
+                    m.as_str(),
+                    m.max_bytes() / (1024 * 1024)
+                ),
+            ));
+        }
+    }
+    if data.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_file",
+            "the upload is empty",
+        ));
+    }
+    let media = match media {
+        Some(m) => m,
+        None => MediaType::sniff(&data).ok_or_else(unsupported)?,
+    };
+    Ok((media, data))
+}
+
+fn object_failed(e: &object_store::Error) -> ApiError {
+    tracing::error!(error = %e, "object store failure");
+    ApiError::internal()
+}
+
+/// Attach a photo or video to an incident: the raw file as the body (JPEG, PNG or WebP up to
+/// 20 MB, MP4 up to 200 MB; the type is read from the file itself). Sending the same id again
+/// answers the stored attachment.
+#[utoipa::path(post, operation_id = "incidents_attach", path = "/api/v1/incidents/{id}/attachments", tag = "incidents",
+    params(("id" = String, Path, description = "Incident id"), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 201, description = "Stored", body = AttachmentView),
+        (status = 200, description = "Already stored with this id", body = AttachmentView),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The id belongs to another incident's file", body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Empty, or an image that does not decode", body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(incident): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
+    caller
+        .allow(&state, may_report(caller.user.role), "incident.attach")
+        .await?;
+    let incident = parse_uuid(&incident, "id")?;
+    let id = parse_uuid(&q.id, "id")?;
+    state.store.incident(&caller.scope, incident).await?;
+    // A retry of a stored upload: answer it without reading the file again.
+    match state
+        .store
+        .incident_attachment(&caller.scope, incident, id)
+        .await
+    {
+        Ok(a) => return Ok((StatusCode::OK, Json(view(&a)))),
+        Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let (media, data) = read_body(body).await?;
+    let data = Bytes::from(data);
+    let sha256 = hex::encode(Sha256::digest(&data));
+    let thumb = if media.kind() == MediaKind::Photo {
+        let bytes = data.clone();
+        let t = tokio::task::spawn_blocking(move || {
+            linzhang_raster::thumbnail::thumbnail(&bytes, THUMBNAIL_SIDE)
+        })
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_image", e.to_string()))?;
+        Some(t)
+    } else {
+        None
+    };
+    let key = format!("incidents/{incident}/{id}.{}", media.as_str());
+    let thumbnail_key = thumb
+        .as_ref()
+        .map(|_| format!("incidents/{incident}/{id}.thumb.jpg"));
+    let size = i64::try_from(data.len()).map_err(|_| ApiError::internal())?;
+    state
+        .files
+        .put(
+            &ObjectPath::from(key.as_str()),
+            PutPayload::from_bytes(data),
+        )
+        .await
+        .map_err(|e| object_failed(&e))?;
+    if let (Some(t), Some(k)) = (&thumb, &thumbnail_key) {
+        state
+            .files
+            .put(
+                &ObjectPath::from(k.as_str()),
+                PutPayload::from(t.jpeg.clone()),
+            )
+            .await
+            .map_err(|e| object_failed(&e))?;
+    }
+    let record = Attachment {
+        id,
+        incident_id: incident,
+        media_type: media,
+        size_bytes: size,
+        sha256,
+        object_key: key,
+        thumbnail_key,
+        width: thumb.as_ref().map(|t| i64::from(t.width)),
+        height: thumb.as_ref().map(|t| i64::from(t.height)),
+        file_name: q
+            .name
+            .map(|n| n.chars().take(200).collect())
+            .filter(|n: &String| !n.trim().is_empty()),
+        uploaded_by: None,
+        uploaded_at: state.clock.now(),
+    };
+    let (stored, created) = match state
+        .store
+        .attach_to_incident(&caller.ctx(&state), &caller.scope, &record)
+        .await
+    {
+        Ok(done) => done,
+        Err(e) => {
+            // Nothing names the files just written: remove them (the id is another
+            // incident's, or the incident left the caller's scope meanwhile).
+            let keys =
+                std::iter::once(record.object_key.as_str()).chain(record.thumbnail_key.as_deref());
+            for key in keys {
+                if let Err(err) = state.files.delete(&ObjectPath::from(key)).await {
+                    tracing::warn!(error = %err, key, "an unrecorded upload could not be removed");
+                }
+            }
+            return Err(e.into());
+        }
+    };
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view(&stored))))
+}
+
+async fn serve_object(state: &AppState, key: &str, mime: &str) -> ApiResult<Response> {
+    let got = state
+        .files
+        .get(&ObjectPath::from(key))
+        .await
+        .map_err(|e| match e {
+            object_store::Error::NotFound { .. } => {
+                tracing::error!(key, "an attachment's file is missing from the object store");
+                ApiError::not_found("file")
+            }
+            other => object_failed(&other),
+        })?;
+    let bytes = got.bytes().await.map_err(|e| object_failed(&e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            // The bytes under an id never change; only the signed-in may fetch them.
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn find(
+    state: &AppState,
+    caller: &Caller,
+    incident: &str,
+    id: &str,
+) -> ApiResult<Attachment> {
+    let incident: Uuid = parse_uuid(incident, "id")?;
+    let id = parse_uuid(id, "attachment")?;
+    Ok(state
+        .store
+        .incident_attachment(&caller.scope, incident, id)
+        .await?)
+}
+
+/// The file of an attachment, with its type.
+#[utoipa::path(get, operation_id = "incidents_attachment", path = "/api/v1/incidents/{id}/attachments/{attachment}", tag = "incidents",
+    params(("id" = String, Path, description = "Incident id"), ("attachment" = String, Path, description = "Attachment id")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((incident, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let a = find(&state, &caller, &incident, &id).await?;
+    serve_object(&state, &a.object_key, a.media_type.mime()).await
+}
+
+/// The JPEG thumbnail of a photo (videos have none: 404).
+#[utoipa::path(get, operation_id = "incidents_attachment_thumbnail", path = "/api/v1/incidents/{id}/attachments/{attachment}/thumbnail", tag = "incidents",
+    params(("id" = String, Path, description = "Incident id"), ("attachment" = String, Path, description = "Attachment id")),
+    responses((status = 200, description = "A JPEG", content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((incident, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let a = find(&state, &caller, &incident, &id).await?;
+    let key = a
+        .thumbnail_key
+        .ok_or_else(|| ApiError::not_found("thumbnail"))?;
+    serve_object(&state, &key, "image/jpeg").await
+}
