@@ -106,6 +106,8 @@ pub async fn escalate_overdue_sheets(state: &AppState) -> Result<usize, ApiError
 /// How long a fetch from outside (a feed, a snapshot) may take.
 const FETCH_TIMEOUT: StdDuration = StdDuration::from_mins(1);
 const SNAPSHOT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
+/// How often pending robot deliveries are looked at (besides when one is stored).
+const ROBOT_PERIOD: StdDuration = StdDuration::from_secs(30);
 /// Cameras polled at once.
 const POLL_CONCURRENCY: usize = 8;
 
@@ -252,5 +254,24 @@ pub async fn run(state: AppState) {
         })
         .await;
     };
-    tokio::join!(escalation, firms, cameras);
+    // Chat-robot messages: at once when one is stored, and every half minute for retries.
+    let robots = async {
+        loop {
+            match crate::outbound::deliver_due(&state).await {
+                Ok(r) if r == crate::outbound::Round::default() => {}
+                Ok(r) => tracing::info!(
+                    sent = r.sent,
+                    retried = r.retried,
+                    given_up = r.given_up,
+                    "robot deliveries"
+                ),
+                Err(e) => tracing::error!(code = %e.code, "the robot delivery job failed"),
+            }
+            tokio::select! {
+                () = state.deliveries.notified() => {}
+                () = tokio::time::sleep(ROBOT_PERIOD) => {}
+            }
+        }
+    };
+    tokio::join!(escalation, firms, cameras, robots);
 }

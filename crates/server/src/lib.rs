@@ -13,6 +13,7 @@ pub mod jobs;
 mod notify;
 mod ogc;
 mod openapi;
+pub mod outbound;
 mod state;
 mod tiles;
 mod web;

@@ -1,6 +1,7 @@
 //! Fan-out of notifications: the inbox rows, and live events to the browsers and phones of
 //! the people told (Server-Sent Events on `/api/v1/events`). Who is told is the domain's rule
-//! (`linzhang_domain::notice`); this module finds those accounts and delivers.
+//! (`linzhang_domain::notice`); this module finds those accounts and delivers, and hands the
+//! message to the grids' chat robots and, when urgent, to text messages ([`crate::outbound`]).
 
 use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::reaches_at_once;
@@ -188,6 +189,16 @@ async fn deliver(
         at: state.clock.now(),
     };
     state.store.notify(&ctx, &notes).await?;
+    // Outside the platform: the grids' chat robots (stored, sent by the delivery job) and a
+    // text message for urgent ones.
+    let out = crate::outbound::Outgoing {
+        title: &m.title,
+        body: &m.body,
+        link: m.link.as_deref(),
+        urgent: m.urgent,
+    };
+    crate::outbound::enqueue_robots(state, &ctx, &chain, &out).await?;
+    crate::outbound::text_urgent(state, &users, &out).await;
     // Nobody listening is fine: the inbox holds it.
     let _ = state.events.send(LiveEvent {
         users,

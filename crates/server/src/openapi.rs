@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
     admin, areas, attachments, cameras, grids, hotspots, imagery, incidents, inspections, meetings,
-    notices, org, patrols, sheets, spots, tasks, views,
+    notices, org, patrols, sheets, spots, tasks, views, webhooks,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -98,6 +98,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cameras::decide))
         .routes(routes!(notices::read))
         .routes(routes!(notices::events))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::test))
         .routes(routes!(spots::spots))
         .routes(routes!(spots::stats))
         .routes(routes!(spots::export::export))

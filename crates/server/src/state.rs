@@ -51,8 +51,13 @@ pub struct AppState {
     /// The smoke and fire detector camera frames go through: the classical one unless an
     /// ONNX model is configured ([`AppState::with_detector`]).
     pub detector: Arc<dyn Detector>,
-    /// Outbound HTTP (FIRMS feeds, camera snapshots).
+    /// Outbound HTTP (FIRMS feeds, camera snapshots, chat robots).
     pub http: reqwest::Client,
+    /// Text messages for urgent notifications ([`crate::outbound::LoggingSms`] unless a
+    /// gateway is plugged in with [`AppState::with_sms`]).
+    pub sms: Arc<dyn crate::outbound::SmsSender>,
+    /// Wakes the robot delivery job when a message is stored.
+    pub deliveries: Arc<tokio::sync::Notify>,
     /// Uploaded files (photos and videos of incidents).
     pub files: Arc<dyn object_store::ObjectStore>,
 }
@@ -76,8 +81,17 @@ impl AppState {
                 .connect_timeout(StdDuration::from_secs(10))
                 .build()
                 .unwrap_or_default(),
+            sms: Arc::new(crate::outbound::LoggingSms),
+            deliveries: Arc::default(),
             files,
         }
+    }
+
+    /// The same state with another text-message sender (an operator's gateway).
+    #[must_use]
+    pub fn with_sms(mut self, sms: Arc<dyn crate::outbound::SmsSender>) -> Self {
+        self.sms = sms;
+        self
     }
 
     /// The same state with another smoke and fire detector (an ONNX model, say).

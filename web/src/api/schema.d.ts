@@ -1484,6 +1484,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The robots of the caller's grids. */
+        get: operations["webhooks_list"];
+        put?: never;
+        /** Configure a robot for a grid in the caller's scope (office staff and admins). */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a robot (and its delivery log). */
+        delete: operations["webhooks_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A robot's deliveries, newest first, with their attempts. */
+        get: operations["webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Post a test message to one robot, to check its address and secret. */
+        post: operations["webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1825,6 +1894,18 @@ export interface components {
         DecisionBody: {
             /** @description True: a real fire (opens a fire incident); false: a false alarm (dust, fog, lights). */
             confirm: boolean;
+        };
+        DeliveryView: {
+            /** Format: int64 */
+            attempts: number;
+            created_at: string;
+            id: string;
+            last_error?: string | null;
+            next_at?: string | null;
+            sent_at?: string | null;
+            /** @description `pending`, `sent` or `failed` (given up). */
+            state: string;
+            title: string;
         };
         Department: {
             code: string;
@@ -2600,6 +2681,11 @@ export interface components {
             reason: string;
         };
         /**
+         * @description Which robot a webhook URL belongs to: the message formats differ.
+         * @enum {string}
+         */
+        RobotKind: "wecom" | "dingtalk";
+        /**
          * @description A user's role (角色).
          * @enum {string}
          */
@@ -2884,6 +2970,30 @@ export interface components {
             index: number;
             reason: string;
             value: string;
+        };
+        WebhookBody: {
+            /** @description Messages about this grid and the grids below it are posted. */
+            grid_code: string;
+            kind: components["schemas"]["RobotKind"];
+            /** @description E.g. 锡山区林长办工作群. */
+            name: string;
+            /** @description DingTalk's signing secret (加签, `SEC…`), when the robot uses one. */
+            secret?: string | null;
+            /** @description Only urgent messages (fire, SOS, camera alarms). */
+            urgent_only?: boolean;
+            /** @description The robot's webhook address (it holds the robot's key). */
+            url: string;
+        };
+        WebhookView: {
+            created_at: string;
+            grid_code: string;
+            id: string;
+            kind: components["schemas"]["RobotKind"];
+            name: string;
+            signed: boolean;
+            urgent_only: boolean;
+            /** @description The address with its key hidden. */
+            url: string;
         };
     };
     responses: never;
@@ -6586,6 +6696,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"][];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Robot id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description At most 1,000; 100 by default. */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description Robot id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Robot id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryView"];
                 };
             };
             404: {

@@ -19,3 +19,4 @@ pub mod sheets;
 pub mod spots;
 pub mod tasks;
 pub mod views;
+pub mod webhooks;

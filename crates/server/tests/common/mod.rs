@@ -38,6 +38,16 @@ impl TestApp {
 
     /// The same with the given server settings (feeds, camera polling).
     pub async fn start_with(users: &[(&str, Role, &str)], config: ServerConfig) -> Self {
+        Self::start_with_state(users, config, |s| s).await
+    }
+
+    /// The same with the application state changed before the server starts (another SMS
+    /// sender, say).
+    pub async fn start_with_state(
+        users: &[(&str, Role, &str)],
+        config: ServerConfig,
+        change: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = linzhang_store_sqlite::open_path(&dir.path().join("api.db"))
             .await
@@ -79,6 +89,7 @@ impl TestApp {
             },
             linzhang_server::local_files(&dir.path().join("files")).expect("files"),
         );
+        let state = change(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
