@@ -102,6 +102,7 @@ const en: Messages = {
     lastSeen: 'Last fix',
     noFix: 'No fix yet',
     noTrack: 'No track yet',
+    points: '{points} track points',
     figures: '{points} track points · {km} km',
     play: 'Replay',
     pause: 'Pause',

@@ -100,6 +100,7 @@ const zhCN = {
     lastSeen: '最后定位',
     noFix: '暂无定位',
     noTrack: '暂无轨迹',
+    points: '{points} 个轨迹点',
     figures: '{points} 个轨迹点 · {km} 公里',
     play: '回放',
     pause: '暂停',
