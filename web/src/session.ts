@@ -59,6 +59,8 @@ export function clearSession(): void {
 
 export const PEOPLE_ROLES: readonly Role[] = ['admin', 'office'];
 export const AUDIT_ROLES: readonly Role[] = ['admin', 'auditor'];
+/** Who may see others' patrol positions and tracks (the server's `SuperviseTracks`). */
+export const SUPERVISE_ROLES: readonly Role[] = ['admin', 'office', 'chief'];
 /** Who may create posts, appoint chiefs, add and end staff, and edit people (the server checks again). */
 export const APPOINT_ROLES: readonly Role[] = ['admin', 'office'];
 

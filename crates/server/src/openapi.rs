@@ -76,6 +76,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::points))
         .routes(routes!(patrols::act))
         .routes(routes!(patrols::detail))
+        .routes(routes!(patrols::live))
         .routes(routes!(patrols::compliance))
         .routes(routes!(meetings::create, meetings::list))
         .routes(routes!(meetings::compliance))

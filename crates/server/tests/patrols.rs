@@ -203,3 +203,78 @@ async fn a_village_chief_without_a_patrol_this_month_is_flagged() {
         "bad_date"
     );
 }
+
+#[tokio::test]
+async fn live_patrols_show_the_last_position_to_supervisors_in_scope_only() {
+    let app = TestApp::start(&[
+        ("office.xs", Role::Office, "320205"),
+        ("office.jy", Role::Office, "320281"),
+    ])
+    .await;
+    app.person_with_account("ranger", Role::Ranger, "320205001001")
+        .await;
+    let ranger = app.token("ranger").await;
+    let office = app.token("office.xs").await;
+    let outsider = app.token("office.jy").await;
+
+    let id = "0192f7a0-0000-7000-8000-0000000000b1";
+    let start = json!({"id": id, "started_at": "2026-09-21T10:00:00Z"});
+    assert_eq!(
+        app.post(&ranger, "/api/v1/patrols", &start).await.status(),
+        201
+    );
+
+    // Before any point: listed, without a position.
+    let live = json_of(app.get(&office, "/api/v1/patrols/live").await).await;
+    assert_eq!(live.as_array().map(Vec::len), Some(1));
+    assert_eq!(live[0]["patrol"]["id"], id);
+    assert_eq!(live[0]["patrol"]["username"], "ranger");
+    assert_eq!(live[0]["last"], Value::Null);
+    assert_eq!(live[0]["track"], Value::Null, "no track unless asked");
+
+    // Points sent out of order: the last position is the latest by time, not by arrival.
+    let path = format!("/api/v1/patrols/{id}/points");
+    assert_eq!(
+        app.post(&ranger, &path, &points(10, 10)).await.status(),
+        200
+    );
+    assert_eq!(app.post(&ranger, &path, &points(0, 10)).await.status(), 200);
+    let live = json_of(app.get(&office, "/api/v1/patrols/live?tracks=true").await).await;
+    let last = &live[0]["last"];
+    assert_eq!(last["t"], "2026-09-21T10:04:45.000Z");
+    assert!((last["lon"].as_f64().expect("lon") - (120.051 + 19.0 * 0.0001)).abs() < 1e-9);
+    assert_eq!(live[0]["track"].as_array().map(Vec::len), Some(20));
+
+    // A ranger may not supervise, even his own patrol; an office elsewhere sees nothing.
+    let r = app.get(&ranger, "/api/v1/patrols/live").await;
+    assert_eq!(r.status(), 403);
+    let elsewhere = json_of(app.get(&outsider, "/api/v1/patrols/live").await).await;
+    assert_eq!(elsewhere, json!([]));
+
+    // Every patrol shown is audited with who saw it; the outsider saw nothing, so nothing.
+    let views = app
+        .store
+        .audit(&linzhang_store::AuditFilter {
+            action: Some("patrol.view_live".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(views.len(), 2);
+    assert!(
+        views
+            .iter()
+            .all(|v| v.target.as_deref() == Some(&format!("patrol:{id}")[..]))
+    );
+
+    // Ended today still shows (today's tracks); the list keeps only the day's and the open ones.
+    let act = json!({"action": "end"});
+    app.post(&ranger, &format!("/api/v1/patrols/{id}/actions"), &act)
+        .await;
+    let live = json_of(app.get(&office, "/api/v1/patrols/live").await).await;
+    assert_eq!(live[0]["patrol"]["state"], "ended");
+    app.clock.advance(chrono::Duration::days(1));
+    let office = app.token("office.xs").await;
+    let live = json_of(app.get(&office, "/api/v1/patrols/live").await).await;
+    assert_eq!(live, json!([]));
+}

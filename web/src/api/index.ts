@@ -32,6 +32,9 @@ import type {
   NewStaff,
   NotificationView,
   PatrolView,
+  LivePatrol,
+  ChiefCompliance,
+  MeetingCompliance,
   PasswordChangeRequest,
   PersonView,
   PostDetail,
@@ -116,6 +119,12 @@ export const api = {
     request<SheetView>(`${V1}/contact-sheets/${seg(id)}/actions`, { method: 'POST', body }),
   /** The caller's own patrols, newest first. */
   myPatrols: () => request<PatrolView[]>(`${V1}/patrols`, { query: { mine: 'true' } }),
+  /** Who is on patrol now and today's patrols with last positions (and tracks); audited. */
+  livePatrols: (tracks: boolean) => request<LivePatrol[]>(`${V1}/patrols/live`, { query: tracks ? { tracks: 'true' } : {} }),
+  /** Chief patrols done against the rule, in the periods containing `date` (YYYY-MM-DD). */
+  chiefCompliance: (date?: string) => request<ChiefCompliance[]>(`${V1}/compliance/chief-patrols`, { query: { date } }),
+  /** Chief meetings held against the rule, in the periods containing `date`. */
+  meetingCompliance: (date?: string) => request<MeetingCompliance[]>(`${V1}/compliance/meetings`, { query: { date } }),
 
   gridBoundary: (code: string) => request<GridBoundary>(`${V1}/grids/${seg(code)}/boundary`),
 

@@ -1190,6 +1190,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/patrols/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is on patrol now (active or paused) and the patrols started today, in the caller's
+         *     grids, each with the walker's last stored position. Positions and tracks are personal data
+         *     (行踪轨迹): only supervisors (chiefs, office staff, admins) may call this, and each patrol
+         *     shown is audited (`patrol.view_live`), as a track view is.
+         */
+        get: operations["patrols_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/patrols/{id}": {
         parameters: {
             query?: never;
@@ -2260,6 +2282,13 @@ export interface components {
          * @enum {string}
          */
         Level: "city" | "county" | "town" | "village";
+        /** @description A patrol on the supervision map with where its walker was last seen. */
+        LivePatrol: {
+            last?: null | components["schemas"]["TrackPointView"];
+            patrol: components["schemas"]["PatrolView"];
+            /** @description The cleaned track, by time, when asked for (`tracks=true`). */
+            track?: components["schemas"]["TrackPointView"][] | null;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -5914,6 +5943,36 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrols_live: {
+        parameters: {
+            query?: {
+                /** @description Also answer each patrol's cleaned track (today's tracks on the map). */
+                tracks?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LivePatrol"][];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from '../api/types';
-import { ensureSession, hasRole, session, AUDIT_ROLES, PEOPLE_ROLES } from '../session';
+import { ensureSession, hasRole, session, AUDIT_ROLES, PEOPLE_ROLES, SUPERVISE_ROLES } from '../session';
 import AppLayout from '../layouts/AppLayout.vue';
 import LoginView from '../views/LoginView.vue';
 
@@ -30,6 +30,9 @@ const routes: RouteRecordRaw[] = [
       { path: 'areas/:code', name: 'area', component: () => import('../views/AreaView.vue') },
       { path: 'incidents', name: 'incidents', component: () => import('../views/IncidentsView.vue') },
       { path: 'incidents/:id', name: 'incident', component: () => import('../views/IncidentView.vue') },
+      // 巡护监管 and 履职考核: the chief office's views of patrols and of chiefs' duties.
+      { path: 'patrols', name: 'patrols', component: () => import('../views/PatrolsView.vue'), meta: { roles: SUPERVISE_ROLES } },
+      { path: 'compliance', name: 'compliance', component: () => import('../views/ComplianceView.vue') },
       { path: 'spots', name: 'spots', component: () => import('../views/SpotsView.vue') },
       { path: 'cameras', name: 'cameras', component: () => import('../views/CamerasView.vue') },
       // What an alarm notification links to: the camera wall with that alarm open.

@@ -415,6 +415,121 @@ pub async fn detail(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+pub struct LiveQuery {
+    /// Also answer each patrol's cleaned track (today's tracks on the map).
+    #[serde(default)]
+    pub tracks: bool,
+}
+
+/// A patrol on the supervision map with where its walker was last seen.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LivePatrol {
+    pub patrol: PatrolView,
+    /// The last stored point (by time), before any cleaning; none before the first upload.
+    pub last: Option<TrackPointView>,
+    /// The cleaned track, by time, when asked for (`tracks=true`).
+    pub track: Option<Vec<TrackPointView>>,
+}
+
+fn point_view(q: &TrackPoint) -> TrackPointView {
+    TrackPointView {
+        t: instant(q.t),
+        lon: q.lon,
+        lat: q.lat,
+        accuracy_m: q.accuracy_m,
+    }
+}
+
+/// Who is on patrol now (active or paused) and the patrols started today, in the caller's
+/// grids, each with the walker's last stored position. Positions and tracks are personal data
+/// (行踪轨迹): only supervisors (chiefs, office staff, admins) may call this, and each patrol
+/// shown is audited (`patrol.view_live`), as a track view is.
+#[utoipa::path(get, operation_id = "patrols_live", path = "/api/v1/patrols/live", tag = "patrols", params(LiveQuery),
+    responses((status = 200, body = [LivePatrol]), (status = 403, body = ErrorBody)))]
+pub async fn live(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<LiveQuery>,
+) -> ApiResult<Json<Vec<LivePatrol>>> {
+    caller
+        .allow(
+            &state,
+            caller.user.role.can(Action::SuperviseTracks),
+            "view live patrols",
+        )
+        .await?;
+    let now = state.clock.now();
+    let today = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or_else(ApiError::internal)?;
+    let mut patrols = Vec::new();
+    for s in [PatrolState::Active, PatrolState::Paused] {
+        let f = PatrolFilter {
+            kind: None,
+            state: Some(s),
+            user_id: None,
+            from: None,
+            to: None,
+            limit: 1_000,
+        };
+        patrols.extend(state.store.patrols(&caller.scope, &f).await?);
+    }
+    let f = PatrolFilter {
+        kind: None,
+        state: Some(PatrolState::Ended),
+        user_id: None,
+        from: Some(today),
+        to: None,
+        limit: 1_000,
+    };
+    patrols.extend(state.store.patrols(&caller.scope, &f).await?);
+    patrols.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(a.id.cmp(&b.id)));
+    let mut out = Vec::with_capacity(patrols.len());
+    for p in &patrols {
+        let raw: Vec<TrackPoint> = state
+            .store
+            .track_points(&caller.scope, p.id)
+            .await?
+            .iter()
+            .map(|q| TrackPoint {
+                t: q.t,
+                lon: q.lon,
+                lat: q.lat,
+                accuracy_m: q.accuracy_m,
+                speed_mps: q.speed_mps,
+            })
+            .collect();
+        let track = q.tracks.then(|| {
+            filter(&raw, &FilterRules::default())
+                .kept
+                .iter()
+                .map(point_view)
+                .collect()
+        });
+        state
+            .store
+            .append_audit(&NewAudit {
+                actor: caller.actor(),
+                at: now,
+                action: "patrol.view_live".into(),
+                target: Some(format!("patrol:{}", p.id)),
+                before: None,
+                after: None,
+                result: AuditResult::Ok,
+            })
+            .await?;
+        out.push(LivePatrol {
+            patrol: view(p),
+            last: raw.last().map(point_view),
+            track,
+        });
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct ComplianceQuery {
     /// A day of the periods to check (YYYY-MM-DD); today by default.
     pub date: Option<String>,
