@@ -96,6 +96,8 @@ describe('monitoring', () => {
     const tile = page.getByTestId('camera-tile').filter({ hasText: '东亭瞭望塔' });
     await tile.waitFor();
     assert.equal(await tile.getByTestId('live-player').getAttribute('data-kind'), 'hls');
+    // Its field of view is drawn on the map above the wall.
+    await page.getByTestId('camera-map').locator('canvas').waitFor();
 
     // Three frames with flames: the third completes 3 of 5 and raises the alarm.
     let alarm = null;

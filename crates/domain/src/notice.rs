@@ -99,6 +99,15 @@ pub fn sheet_audiences(event: SheetEvent) -> Vec<Audience> {
     }]
 }
 
+/// Who is sent to verify change spots in the field (外业核实): the chiefs and rangers of the
+/// grid each spot lies in.
+pub fn spot_audience() -> Audience {
+    Audience {
+        roles: &[Role::Chief, Role::Ranger],
+        levels_up: 0,
+    }
+}
+
 /// Department accounts at the issuing grid: the audience of a sheet addressed to a member
 /// department.
 pub fn department_audience() -> Audience {

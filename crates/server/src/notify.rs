@@ -7,6 +7,7 @@ use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::reaches_at_once;
 use linzhang_domain::notice::{
     Audience, IncidentEvent, SheetEvent, audiences, department_audience, sheet_audiences,
+    spot_audience,
 };
 use linzhang_domain::{GridCode, Scope};
 use linzhang_store::{Incident, NewNotification, StoreError, WriteCtx};
@@ -132,6 +133,23 @@ pub async fn inspection_circulated(state: &AppState, i: &linzhang_store::Inspect
     let audiences = sheet_audiences(SheetEvent::Circulated);
     if let Err(e) = deliver(state, &i.target_grid, &audiences, message).await {
         tracing::error!(error = %e, inspection = %i.id, "notifications failed");
+    }
+}
+
+/// Dispatches a batch's change spots for field verification: the chiefs and rangers of each
+/// grid with spots are told how many wait for them.
+pub async fn spots_dispatched(state: &AppState, batch: &str, grids: &[(GridCode, usize)]) {
+    for (grid, count) in grids {
+        let message = Message {
+            kind: "spots.dispatched".into(),
+            title: format!("【图斑核查】{batch}：{count} 个疑似变化图斑待外业核实"),
+            body: "请到现场核实变化原因，记录是否合法、审批或采伐证号并拍照。".into(),
+            link: Some("/spots".into()),
+            urgent: false,
+        };
+        if let Err(e) = deliver(state, grid, &[spot_audience()], message).await {
+            tracing::error!(error = %e, %grid, "spot dispatch notifications failed");
+        }
     }
 }
 

@@ -66,6 +66,25 @@ async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
         .post(&admin, "/api/v1/change-batches?name=2026年第1期", &patches)
         .await;
     assert_eq!(again.status(), 409);
+    // The ranger of 东亭一村 is sent to verify it; the chief of 江阴 has nothing to do.
+    let ranger = app.token("ranger").await;
+    let inbox = json_of(app.get(&ranger, "/api/v1/notifications").await).await;
+    let dispatched: Vec<&Value> = inbox
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|n| n["kind"] == "spots.dispatched")
+        .collect();
+    assert_eq!(dispatched.len(), 1, "{inbox}");
+    assert!(
+        dispatched[0]["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("2026年第1期") && t.contains("1 个")),
+        "{inbox}"
+    );
+    let jiangyin = app.token("chief.jy").await;
+    let theirs = json_of(app.get(&jiangyin, "/api/v1/notifications").await).await;
+    assert_eq!(theirs, json!([]));
 
     let spots = json_of(
         app.get(&admin, &format!("/api/v1/change-batches/{batch}/spots"))
@@ -106,7 +125,6 @@ async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
     );
 
     // The ranger's field visit: felling without a permit.
-    let ranger = app.token("ranger").await;
     let id = spot["id"].as_str().expect("id");
     let url = format!("/api/v1/change-spots/{id}/verification");
     assert_eq!(

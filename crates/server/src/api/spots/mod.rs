@@ -100,6 +100,15 @@ pub async fn create(
         .store
         .create_change_batch(&caller.ctx(&state), &batch)
         .await?;
+    let mut per_grid: BTreeMap<String, (linzhang_domain::GridCode, usize)> = BTreeMap::new();
+    for spot in &batch.spots {
+        per_grid
+            .entry(spot.grid_code.to_string())
+            .or_insert_with(|| (spot.grid_code.clone(), 0))
+            .1 += 1;
+    }
+    let grids: Vec<_> = per_grid.into_values().collect();
+    crate::notify::spots_dispatched(&state, &stored.name, &grids).await;
     Ok((
         StatusCode::CREATED,
         Json(BatchCreated {
