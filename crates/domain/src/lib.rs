@@ -21,6 +21,7 @@ pub mod notice;
 pub mod org;
 pub mod patrol;
 pub mod public;
+pub mod report;
 pub mod task;
 pub mod webhook;
 

@@ -118,6 +118,8 @@ pub fn transition(
 pub enum Period {
     Month,
     Quarter,
+    /// 半年: January–June or July–December.
+    HalfYear,
     Year,
 }
 
@@ -126,6 +128,7 @@ impl Period {
         match s {
             "month" => Some(Self::Month),
             "quarter" => Some(Self::Quarter),
+            "half_year" => Some(Self::HalfYear),
             "year" => Some(Self::Year),
             _ => None,
         }
@@ -137,6 +140,7 @@ impl Period {
         let (start_month, months) = match self {
             Self::Month => (m, 1),
             Self::Quarter => ((m - 1) / 3 * 3 + 1, 3),
+            Self::HalfYear => ((m - 1) / 6 * 6 + 1, 6),
             Self::Year => (1, 12),
         };
         let first = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(day);
@@ -148,6 +152,63 @@ impl Period {
             first(y, end_month)
         };
         (start, end)
+    }
+
+    /// The key of the period containing `day`: `2026-11`, `2026-Q4`, `2026-H2` or `2026`.
+    pub fn key(self, day: NaiveDate) -> String {
+        let (y, m) = (day.year(), day.month());
+        match self {
+            Self::Month => format!("{y}-{m:02}"),
+            Self::Quarter => format!("{y}-Q{}", (m - 1) / 3 + 1),
+            Self::HalfYear => format!("{y}-H{}", (m - 1) / 6 + 1),
+            Self::Year => format!("{y}"),
+        }
+    }
+
+    /// The period a key names and its first day; `None` for a key of no period.
+    pub fn parse_key(key: &str) -> Option<(Self, NaiveDate)> {
+        let (year, rest) = match key.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (key, None),
+        };
+        if year.len() != 4 {
+            return None;
+        }
+        let y: i32 = year.parse().ok()?;
+        let (period, month) = match rest {
+            None => (Self::Year, 1),
+            Some(r) => {
+                if let Some(q) = r.strip_prefix('Q') {
+                    let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+                    (Self::Quarter, (q - 1) * 3 + 1)
+                } else if let Some(h) = r.strip_prefix('H') {
+                    let h: u32 = h.parse().ok().filter(|h| (1..=2).contains(h))?;
+                    (Self::HalfYear, (h - 1) * 6 + 1)
+                } else if r.len() == 2 {
+                    (
+                        Self::Month,
+                        r.parse().ok().filter(|m| (1..=12).contains(m))?,
+                    )
+                } else {
+                    return None;
+                }
+            }
+        };
+        Some((period, NaiveDate::from_ymd_opt(y, month, 1)?))
+    }
+
+    /// The first day of every period of this kind in a year, in order.
+    pub fn starts_in_year(self, year: i32) -> Vec<NaiveDate> {
+        let step = match self {
+            Self::Month => 1,
+            Self::Quarter => 3,
+            Self::HalfYear => 6,
+            Self::Year => 12,
+        };
+        (1..=12)
+            .step_by(step)
+            .filter_map(|m| NaiveDate::from_ymd_opt(year, m, 1))
+            .collect()
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
     admin, areas, attachments, cameras, grids, hotspots, imagery, incidents, inspections, meetings,
-    notices, org, patrols, sheets, spots, tasks, views, webhooks,
+    notices, org, patrols, reports, sheets, spots, tasks, views, webhooks,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -80,6 +80,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrols::compliance))
         .routes(routes!(meetings::create, meetings::list))
         .routes(routes!(meetings::compliance))
+        .routes(routes!(reports::submit, reports::board))
+        .routes(routes!(reports::draft))
+        .routes(routes!(reports::detail))
+        .routes(routes!(reports::add_service, reports::service_log))
         .routes(routes!(tasks::create, tasks::list))
         .routes(routes!(tasks::detail))
         .routes(routes!(tasks::breakdown))

@@ -25,6 +25,7 @@ use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::patrols::{Meeting, MeetingCount};
+use crate::reports::{Report, ReportingGrid, ServiceEntry};
 use crate::sheets::{
     ContactSheet, Inspection, NewContactSheet, NewInspection, SheetEventRecord, SheetFilter,
 };
@@ -441,6 +442,38 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<MeetingCount>>;
+
+    // Reports (报送, C8) and the technicians' service log (A7).
+    /// Stores a report at a grid in the scope; `false` when one with its id was stored already
+    /// (that one is answered, nothing changes). Another report for the same grid, rule, period
+    /// and reporter is a conflict.
+    async fn submit_report(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        report: &Report,
+    ) -> StoreResult<(Report, bool)>;
+    async fn report(&self, scope: &Scope, id: Uuid) -> StoreResult<Report>;
+    /// Reports in the scope whose period key starts with `period_prefix` (a year: `2026`).
+    async fn reports(&self, scope: &Scope, period_prefix: &str) -> StoreResult<Vec<Report>>;
+    /// The city, county and town grids in the scope, in tree order.
+    async fn reporting_grids(&self, scope: &Scope) -> StoreResult<Vec<ReportingGrid>>;
+    /// Records a service log entry at a grid in the scope; `false` when one with its id was
+    /// recorded already.
+    async fn add_service_entry(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        entry: &ServiceEntry,
+    ) -> StoreResult<(ServiceEntry, bool)>;
+    /// Service log entries in the scope served in `[from, to)`, of one technician if given.
+    async fn service_log(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        user: Option<Uuid>,
+    ) -> StoreResult<Vec<ServiceEntry>>;
 
     // Group-chat robots (WeCom, DingTalk) and their delivery outbox.
     /// Configures a robot for a grid in the scope.

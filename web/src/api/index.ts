@@ -26,6 +26,12 @@ import type {
   LoginRequest,
   LoginResponse,
   Me,
+  ReportBoard,
+  ReportDraft,
+  ReportSubmit,
+  ReportView,
+  ServiceEntryBody,
+  ServiceEntryView,
   NewIncident,
   NewPerson,
   NewPost,
@@ -117,6 +123,13 @@ export const api = {
   contactSheet: (id: string) => request<SheetDetail>(`${V1}/contact-sheets/${seg(id)}`),
   sheetAction: (id: string, body: SheetAction) =>
     request<SheetView>(`${V1}/contact-sheets/${seg(id)}/actions`, { method: 'POST', body }),
+  /** Every report expected under a grid in a year, with its status (报送). */
+  reportBoard: (query: { grid?: string; year?: number }) => request<ReportBoard>(`${V1}/reports`, { query }),
+  reportDraft: (periodKey: string) => request<ReportDraft>(`${V1}/reports/draft`, { query: { period_key: periodKey } }),
+  submitReport: (body: ReportSubmit) => request<ReportView>(`${V1}/reports`, { method: 'POST', body }),
+  serviceLog: (query: { grid?: string; from?: string; to?: string }) =>
+    request<ServiceEntryView[]>(`${V1}/service-log`, { query }),
+  addServiceEntry: (body: ServiceEntryBody) => request<ServiceEntryView>(`${V1}/service-log`, { method: 'POST', body }),
   /** The caller's own patrols, newest first. */
   myPatrols: () => request<PatrolView[]>(`${V1}/patrols`, { query: { mine: 'true' } }),
   /** Who is on patrol now and today's patrols with last positions (and tracks); audited. */

@@ -1341,6 +1341,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every report expected in the year from the grids (offices and chiefs of city, county and
+         *     town) and technicians under a grid, with its status: `due`, `submitted`, `late` or `overdue`.
+         */
+        get: operations["reports_board"];
+        put?: never;
+        /**
+         * Submit a report (an office or chief for its own grid, a technician for himself) under a
+         *     rule of `report_rule`. The same id again answers the stored report with 200.
+         */
+        post: operations["reports_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A draft of the caller's own report for a period: a title, and for a technician his service
+         *     log of the period as the body.
+         */
+        get: operations["reports_draft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report in the caller's scope. */
+        get: operations["reports_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service log entries under a grid in a date range, oldest first. A technician sees his own;
+         *     offices, chiefs and admins every technician's in their scope.
+         */
+        get: operations["service_log_list"];
+        put?: never;
+        /** Record an entry of the caller's service log (technicians only, at a grid in scope). */
+        post: operations["service_log_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/{id}/end": {
         parameters: {
             query?: never;
@@ -1774,6 +1856,25 @@ export interface components {
             spots: number;
             /** Format: int64 */
             verified: number;
+        };
+        BoardRow: {
+            /** @description The last on-time day. */
+            due: string;
+            grid_code: string;
+            grid_name: string;
+            /** @description The first day after the period. */
+            period_end: string;
+            period_key: string;
+            period_start: string;
+            report_id?: string | null;
+            reporter: components["schemas"]["Reporter"];
+            rule: string;
+            status: components["schemas"]["ReportStatus"];
+            submitted_at?: string | null;
+            /** @description The technician (username) who owes it, for technicians' reports. */
+            technician?: string | null;
+            title?: string | null;
+            to_office_grid?: string | null;
         };
         BreakdownBody: {
             parts: components["schemas"]["TaskPartBody"][];
@@ -2709,6 +2810,62 @@ export interface components {
             index: number;
             reason: string;
         };
+        ReportBoard: {
+            rows: components["schemas"]["BoardRow"][];
+            today: string;
+            /** Format: int32 */
+            year: number;
+        };
+        ReportDraft: {
+            /** @description For a technician: his service log entries of the period, one a line. */
+            body: string;
+            due: string;
+            period_key: string;
+            rule: string;
+            title: string;
+        };
+        /**
+         * @description Where an expected report stands.
+         * @enum {string}
+         */
+        ReportStatus: "due" | "submitted" | "late" | "overdue";
+        ReportSubmit: {
+            /** @description Opaque references to attachments (e.g. ids of uploaded files). */
+            attachments?: string[];
+            body?: string;
+            /** @description The reporting grid: the caller's own (the default). */
+            grid_code?: string | null;
+            /** @description Minted by the client: sending the same id again answers the stored report. */
+            id: string;
+            /** @description `2026-Q3`, `2026-H2`, `2026` or `2026-11`. */
+            period_key: string;
+            title: string;
+        };
+        ReportView: {
+            attachments: string[];
+            body: string;
+            /** @description The last on-time day (YYYY-MM-DD). */
+            due: string;
+            grid_code: string;
+            id: string;
+            period_key: string;
+            reporter: components["schemas"]["Reporter"];
+            /** @description The technician's user id when a technician reported for himself. */
+            reporter_user_id?: string | null;
+            /** @description The `report_rule` code it answers, e.g. `county.office.year`. */
+            rule: string;
+            status: components["schemas"]["ReportStatus"];
+            submitted_at: string;
+            submitted_by: string;
+            title: string;
+            /** @description The grid whose office receives it besides the grid's own chief (none for the city). */
+            to_office_grid?: string | null;
+        };
+        /**
+         * @description Who owes a report.
+         * @enum {string}
+         */
+        Reporter: "office" | "chief" | "technician";
         /**
          * @description Which robot a webhook URL belongs to: the message formats differ.
          * @enum {string}
@@ -2748,6 +2905,34 @@ export interface components {
             tiles: string;
             /** Format: int64 */
             width: number;
+        };
+        ServiceEntryBody: {
+            /** @description The responsibility area served, if one (`LZ320205001001-001`). */
+            area_code?: string | null;
+            description: string;
+            /** @description The grid served; by default the area's grid, or the technician's own. */
+            grid_code?: string | null;
+            /** @description Minted by the client: sending the same id again answers the stored entry. */
+            id: string;
+            /** @description A `service_kind` code: guidance, `pest_survey`, training, consultation, urgent. */
+            kind: string;
+            /** Format: int64 */
+            people_served?: number;
+            /** @description YYYY-MM-DD. */
+            served_on: string;
+        };
+        ServiceEntryView: {
+            area_code?: string | null;
+            created_at: string;
+            description: string;
+            grid_code: string;
+            id: string;
+            kind: string;
+            kind_name: string;
+            /** Format: int64 */
+            people_served: number;
+            served_on: string;
+            technician: string;
         };
         SessionView: {
             client_addr?: string | null;
@@ -6284,6 +6469,306 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reports_board: {
+        parameters: {
+            query?: {
+                /** @description The grid whose subtree to show; the caller's own by default. */
+                grid?: string | null;
+                /** @description The year; the current one by default. */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportBoard"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reports_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportSubmit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reports_draft: {
+        parameters: {
+            query: {
+                /** @description The period to draft for (`2026-11`, `2026-Q3` …). */
+                period_key: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDraft"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reports_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    service_log_list: {
+        parameters: {
+            query?: {
+                /** @description The grid whose subtree to list; the caller's own by default. */
+                grid?: string | null;
+                /** @description First day (YYYY-MM-DD); the first of this month by default. */
+                from?: string | null;
+                /** @description Last day, included (YYYY-MM-DD); today by default. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceEntryView"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    service_log_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEntryBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceEntryView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceEntryView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -38,6 +38,7 @@ const routes: RouteRecordRaw[] = [
       // What an alarm notification links to: the camera wall with that alarm open.
       { path: 'alarms/:id', name: 'alarm', component: () => import('../views/CamerasView.vue') },
       { path: 'tasks', name: 'tasks', component: () => import('../views/TasksView.vue') },
+      { path: 'reports', name: 'reports', component: () => import('../views/ReportsView.vue') },
       { path: 'contact-sheets', name: 'sheets', component: () => import('../views/SheetsView.vue') },
       // Notifications link to one sheet; the list shows it with its actions.
       { path: 'contact-sheets/:id', redirect: { name: 'sheets' } },

@@ -15,6 +15,7 @@ pub mod meetings;
 pub mod notices;
 pub mod org;
 pub mod patrols;
+pub mod reports;
 pub mod sheets;
 pub mod spots;
 pub mod tasks;

@@ -34,6 +34,7 @@ mod layers;
 mod meetings;
 mod org;
 mod patrols;
+mod reports;
 mod sheets;
 mod spots;
 mod tasks;
@@ -49,6 +50,7 @@ pub use layers::*;
 pub use meetings::*;
 pub use org::*;
 pub use patrols::*;
+pub use reports::*;
 pub use sheets::*;
 pub use spots::*;
 pub use tasks::*;
@@ -73,7 +75,8 @@ macro_rules! conformance_tests {
             change_spots_are_batched_scoped_and_verified, camera_alarms_are_scoped_and_decided_once,
             chief_meetings_are_counted_per_grid, webhook_deliveries_are_retried_then_given_up,
             imagery_scenes_are_registered_listed_and_deleted, tasks_break_down_and_roll_up,
-            contact_sheets_are_answered_before_closing, inspection_findings_become_sheets);
+            contact_sheets_are_answered_before_closing, inspection_findings_become_sheets,
+            reports_are_submitted_once_and_scoped, service_log_is_scoped_and_filtered);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

@@ -20,6 +20,7 @@ mod meetings;
 mod notices;
 mod org;
 mod patrols;
+mod reports;
 mod rows;
 mod sheets;
 mod spots;
@@ -52,6 +53,7 @@ use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::patrols::{Meeting, MeetingCount};
+use crate::reports::{Report, ReportingGrid, ServiceEntry};
 use crate::sheets::{
     ContactSheet, Inspection, NewContactSheet, NewInspection, SheetEventRecord, SheetFilter,
 };
@@ -628,6 +630,41 @@ impl Store for SqlStore {
         to: NaiveDate,
     ) -> StoreResult<Vec<MeetingCount>> {
         meetings::counts(self, scope, from, to).await
+    }
+
+    async fn submit_report(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        report: &Report,
+    ) -> StoreResult<(Report, bool)> {
+        reports::submit(self, ctx, scope, report).await
+    }
+    async fn report(&self, scope: &Scope, id: Uuid) -> StoreResult<Report> {
+        reports::one(self, scope, id).await
+    }
+    async fn reports(&self, scope: &Scope, period_prefix: &str) -> StoreResult<Vec<Report>> {
+        reports::list(self, scope, period_prefix).await
+    }
+    async fn reporting_grids(&self, scope: &Scope) -> StoreResult<Vec<ReportingGrid>> {
+        reports::reporting_grids(self, scope).await
+    }
+    async fn add_service_entry(
+        &self,
+        ctx: &WriteCtx,
+        scope: &Scope,
+        entry: &ServiceEntry,
+    ) -> StoreResult<(ServiceEntry, bool)> {
+        reports::add_entry(self, ctx, scope, entry).await
+    }
+    async fn service_log(
+        &self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        user: Option<Uuid>,
+    ) -> StoreResult<Vec<ServiceEntry>> {
+        reports::entries(self, scope, from, to, user).await
     }
 
     async fn create_webhook(
