@@ -84,7 +84,7 @@ describe('field app: change spots', () => {
     const square = [[[x - 0.001, y - 0.0008], [x + 0.001, y - 0.0008], [x + 0.001, y + 0.0008], [x - 0.001, y + 0.0008], [x - 0.001, y - 0.0008]]];
     const patches = {
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { cause_zh: '采伐', dndvi_mean: 0.45 }, geometry: { type: 'Polygon', coordinates: square } }],
+      features: [{ type: 'Feature', properties: { cause_zh: '采伐', dndvi_mean: 0.45, before_date: '2026-03-01', after_date: '2026-09-01' }, geometry: { type: 'Polygon', coordinates: square } }],
     };
     const made = await office('POST', `/api/v1/change-batches?name=${encodeURIComponent('2026年第9期')}`, patches);
     assert.equal(made.kept, 1, 'the spot is on forest land in the village');
@@ -100,6 +100,26 @@ describe('field app: change spots', () => {
     });
     const phone = await context.newPage();
     phone.setDefaultTimeout(20_000);
+    // The sample scenes in shared/data lie in Patagonia, so the scene list is served here with
+    // footprints over the spot (the tiles themselves are answered with an empty 404).
+    const scene = (id, acquired_on, bounds = [x - 0.05, y - 0.05, x + 0.05, y + 0.05]) => ({
+      id, name: id, acquired_on, bounds, bands: {}, crs: 'EPSG:32651', height: 1, width: 1, modes: ['true'],
+      registered_at: '2026-10-02T00:00:00Z', registered_by: 'office.city', resolution: 10, sensor: 'Sentinel-2', stretch: {},
+      tiles: `/tiles/imagery/${id}/{mode}/{z}/{x}/{y}.png`,
+    });
+    const scenes = [
+      scene('s-oct', '2026-10-01'),
+      scene('s-far', '2026-09-02', [x + 1, y + 1, x + 2, y + 2]),
+      scene('s-sep', '2026-09-05'),
+      scene('s-feb', '2026-02-20'),
+      scene('s-jan', '2026-01-10'),
+    ];
+    await phone.route('**/api/v1/imagery', (route) => route.fulfill({ json: scenes }));
+    const tiles = new Set();
+    await phone.route('**/tiles/imagery/**', (route) => {
+      tiles.add(new URL(route.request().url()).pathname.split('/')[3]);
+      return route.fulfill({ status: 404, body: '' });
+    });
     await phone.goto('/login?redirect=/field');
     await phone.getByTestId('login-username').fill(RANGER);
     await phone.getByTestId('login-password').fill(PASSWORD);
@@ -130,6 +150,15 @@ describe('field app: change spots', () => {
     // Amap gets GCJ-02: around Wuxi a few hundred metres off the WGS-84 position.
     const shift = Math.hypot((gx - lon) * 95_000, (gy - lat) * 111_000);
     assert.ok(shift > 300 && shift < 800, `GCJ-02 offset ${shift.toFixed(0)} m`);
+
+    // 前时相/后时相: the last scene before the batch's before date, the first after its after date.
+    await phone.getByTestId('field-spot-before').filter({ hasText: '前时相 2026-02-20' }).waitFor();
+    await phone.getByTestId('field-spot-after').filter({ hasText: '后时相 2026-09-05' }).click();
+    for (let i = 0; i < 50 && !tiles.has('s-sep'); i++) await phone.waitForTimeout(100);
+    await phone.getByTestId('field-spot-before').click();
+    for (let i = 0; i < 50 && !tiles.has('s-feb'); i++) await phone.waitForTimeout(100);
+    assert.deepEqual([...tiles].sort(), ['s-feb', 's-sep'], 'tiles of the before and after scenes only');
+    await screenshot(phone, 'field-spot-page');
 
     // No connection in the woods: the verification waits in the outbox.
     await context.setOffline(true);
