@@ -160,6 +160,33 @@ async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
         .as_str()
         .expect("a case")
         .to_owned();
+    // The response was lost and the field app's outbox sends the same finding again: it is
+    // acknowledged with the spot as stored, and no second case is opened.
+    let again = app
+        .post(
+            &ranger,
+            &url,
+            &json!({"cause": "20", "legal": false, "area_m2": 1200.0, "note": "无采伐证"}),
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+    let again = json_of(again).await;
+    assert_eq!(
+        (
+            again["properties"]["incident_id"].as_str(),
+            &again["properties"]["verified_at"]
+        ),
+        (Some(incident.as_str()), &done["properties"]["verified_at"])
+    );
+    let audit = json_of(
+        app.get(&admin, "/api/v1/audit?action=change_spot.verify")
+            .await,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
+    let cases = json_of(app.get(&admin, "/api/v1/incidents").await).await;
+    let text = cases.to_string();
+    assert_eq!(text.matches("变化图斑第").count(), 1, "{text}");
     let case = json_of(
         app.get(&admin, &format!("/api/v1/incidents/{incident}"))
             .await,

@@ -371,7 +371,9 @@ export interface paths {
         put?: never;
         /**
          * Record what the field visit found. A change found illegal opens a case (an incident of the
-         *     matching kind, source satellite) for the spot's grid, linked to the spot.
+         *     matching kind, source satellite) for the spot's grid, linked to the spot. Sending the same
+         *     finding again is answered with the stored spot and changes nothing (safe to retry); a
+         *     different finding corrects the earlier one.
          */
         post: operations["spots_verify"];
         delete?: never;

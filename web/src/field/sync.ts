@@ -18,6 +18,8 @@ interface SyncState {
   lastSyncedAt: string | null;
   /** Incident ids still in the outbox (shown as 待同步 in 我的事件). */
   queuedIncidents: string[];
+  /** Change spots whose verification is still in the outbox (核查图斑). */
+  queuedSpots: string[];
 }
 
 const state = reactive<SyncState>({
@@ -29,6 +31,7 @@ const state = reactive<SyncState>({
   lastError: null,
   lastSyncedAt: null,
   queuedIncidents: [],
+  queuedSpots: [],
 });
 export const sync = readonly(state);
 
@@ -92,6 +95,9 @@ function send(job: Job, points: Job[]): Promise<Outcome> {
       const q = new URLSearchParams({ id: job.id, name: job.name });
       return post(`${V1}/incidents/${job.incidentId}/attachments?${q}`, job.blob, job.blob.type || 'application/octet-stream');
     }
+    case 'verification':
+      // The server answers a repeat of the same finding with 200 (a lost answer is safe).
+      return json(`${V1}/change-spots/${job.spotId}/verification`, job.body);
   }
 }
 
@@ -122,6 +128,7 @@ export async function refresh(): Promise<Entry[]> {
   state.pending = all.filter((e) => !e.failed).length;
   state.failed = all.length - state.pending;
   state.queuedIncidents = all.flatMap((e) => (e.job.kind === 'incident' ? [e.job.body.id] : []));
+  state.queuedSpots = all.flatMap((e) => (e.job.kind === 'verification' ? [e.job.spotId] : []));
   return all;
 }
 

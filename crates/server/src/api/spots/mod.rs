@@ -270,8 +270,26 @@ pub struct VerificationBody {
     pub note: String,
 }
 
+/// Whether the spot is already verified with exactly this finding.
+fn same_verification(spot: &ChangeSpot, b: &VerificationBody) -> bool {
+    let permit = b.permit.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let area = match (spot.verified_area_m2, b.area_m2) {
+        (None, None) => true,
+        (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+        _ => false,
+    };
+    spot.state == SpotState::Verified
+        && spot.verified_cause.as_deref() == Some(b.cause.as_str())
+        && spot.legal == b.legal
+        && spot.permit.as_deref().map(str::trim) == permit
+        && area
+        && spot.note.as_deref().unwrap_or_default() == b.note
+}
+
 /// Record what the field visit found. A change found illegal opens a case (an incident of the
-/// matching kind, source satellite) for the spot's grid, linked to the spot.
+/// matching kind, source satellite) for the spot's grid, linked to the spot. Sending the same
+/// finding again is answered with the stored spot and changes nothing (safe to retry); a
+/// different finding corrects the earlier one.
 #[utoipa::path(post, operation_id = "spots_verify", path = "/api/v1/change-spots/{id}/verification", tag = "monitoring",
     params(("id" = String, Path, description = "Spot id")), request_body = VerificationBody,
     responses((status = 200, description = "The spot as a GeoJSON Feature", body = Object), (status = 403, body = ErrorBody),
@@ -288,6 +306,11 @@ pub async fn verify(
         .await?;
     let id = parse_uuid(&id, "id")?;
     let spot = state.store.change_spot(&caller.scope, id).await?;
+    if same_verification(&spot, &b) {
+        // The field app's outbox resends after a lost response: the same finding again is
+        // acknowledged with the spot as stored (no second audit entry, no new case).
+        return Ok(Json(spot_json(&spot)));
+    }
     let causes = state.store.code_table(CAUSE_TABLE, None).await?;
     let known: Vec<&str> = causes
         .table
