@@ -8,59 +8,13 @@ import assert from 'node:assert/strict';
 import { devices } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser.mjs';
 import { missingPrerequisite, startServer } from './server.mjs';
+import { PASSWORD, apiAs, roomInside } from './api.mjs';
 
-const PASSWORD = 'Linzhang@2026';
 const RANGER = 'ranger.dongting';
 const VILLAGE = '320205001001';
 const missing = missingPrerequisite();
 if (missing && process.env.LINZHANG_E2E_REQUIRE === '1') throw new Error(`e2e cannot run: ${missing}`);
 const when = { skip: missing ?? false, timeout: 180_000 };
-
-/** Whether (x, y) lies inside a ring (ray casting). */
-function inRing([x, y], ring) {
-  let odd = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
-  }
-  return odd;
-}
-
-/** A point of the village with room for a clearing of about 200 m × 180 m around it. */
-function inside(geometry) {
-  const rings = geometry.type === 'Polygon' ? [geometry.coordinates[0]] : geometry.coordinates.map((p) => p[0]);
-  const all = rings.flat();
-  const xs = all.map((c) => c[0]);
-  const ys = all.map((c) => c[1]);
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const d = 0.0015;
-  for (let i = 1; i < 20; i++) {
-    for (let j = 1; j < 20; j++) {
-      const p = [minX + ((maxX - minX) * i) / 20, minY + ((maxY - minY) * j) / 20];
-      const corners = [[p[0] - d, p[1] - d], [p[0] + d, p[1] - d], [p[0] + d, p[1] + d], [p[0] - d, p[1] + d]];
-      if (corners.every((c) => rings.some((r) => inRing(c, r)))) return p;
-    }
-  }
-  throw new Error('no room for a clearing in the village');
-}
-
-async function apiAs(url, username) {
-  const r = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, `login ${username}`);
-  const { token } = await r.json();
-  return async (method, p, body) => {
-    const headers = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    assert.ok(res.ok, `${method} ${p}: ${res.status} ${res.ok ? '' : await res.text()}`);
-    return res.json();
-  };
-}
 
 describe('field app: change spots', () => {
   let server;
@@ -80,7 +34,7 @@ describe('field app: change spots', () => {
   test('a ranger verifies a change spot offline; it is verified once and one case is opened', when, async () => {
     const office = await apiAs(server.url, 'office.xishan');
     const boundary = await office('GET', `/api/v1/grids/${VILLAGE}/boundary`);
-    const [x, y] = inside(boundary.geometry ?? boundary);
+    const [x, y] = roomInside(boundary.geometry ?? boundary);
     const square = [[[x - 0.001, y - 0.0008], [x + 0.001, y - 0.0008], [x + 0.001, y + 0.0008], [x - 0.001, y + 0.0008], [x - 0.001, y - 0.0008]]];
     const patches = {
       type: 'FeatureCollection',

@@ -10,56 +10,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dialog, launchBrowser, login, newPage, screenshot, tableRows } from './browser.mjs';
 import { missingPrerequisite, startServer } from './server.mjs';
+import { PASSWORD, roomInside, tokenOf } from './api.mjs';
 
-const PASSWORD = 'Linzhang@2026';
 const FIRE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/fire');
 const missing = missingPrerequisite();
 if (missing && process.env.LINZHANG_E2E_REQUIRE === '1') throw new Error(`e2e cannot run: ${missing}`);
 const when = { skip: missing ?? false, timeout: 180_000 };
 
-async function token(server, username) {
-  const r = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  assert.equal(r.status, 200, `login ${username}`);
-  return (await r.json()).token;
-}
-
 async function api(server, bearer, method, url, body) {
   const headers = { authorization: `Bearer ${bearer}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-}
-
-/** Whether (x, y) lies inside a ring (ray casting). */
-function inRing([x, y], ring) {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** A point well inside the village's boundary: the grid point of its box with the most room. */
-function inside(geometry) {
-  const rings = geometry.type === 'Polygon' ? [geometry.coordinates[0]] : geometry.coordinates.map((p) => p[0]);
-  const all = rings.flat();
-  const xs = all.map((c) => c[0]);
-  const ys = all.map((c) => c[1]);
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const d = 0.0015; // a clearing of about 140 m × 170 m must fit around the point
-  for (let i = 1; i < 20; i++) {
-    for (let j = 1; j < 20; j++) {
-      const p = [minX + ((maxX - minX) * i) / 20, minY + ((maxY - minY) * j) / 20];
-      const corners = [[p[0] - d, p[1] - d], [p[0] + d, p[1] - d], [p[0] + d, p[1] + d], [p[0] - d, p[1] + d]];
-      if (corners.every((c) => rings.some((r) => inRing(c, r)))) return p;
-    }
-  }
-  throw new Error('no room for a clearing in the village');
 }
 
 describe('monitoring', () => {
@@ -78,7 +39,7 @@ describe('monitoring', () => {
   });
 
   test('a camera alarm pops up live in the office and is confirmed as a fire', when, async () => {
-    const office = await token(server, 'office.xishan');
+    const office = await tokenOf(server.url, 'office.xishan');
     const page = await newPage(browser, server.url);
     await login(page, 'office.xishan', PASSWORD);
     await page.waitForURL(/\/grids\/320205$/);
@@ -132,9 +93,9 @@ describe('monitoring', () => {
   });
 
   test('a batch of change spots is uploaded, verified in the field dialog and exported', when, async () => {
-    const office = await token(server, 'office.xishan');
+    const office = await tokenOf(server.url, 'office.xishan');
     const boundary = await (await api(server, office, 'GET', '/api/v1/grids/320205001001/boundary')).json();
-    const [x, y] = inside(boundary.geometry ?? boundary);
+    const [x, y] = roomInside(boundary.geometry ?? boundary);
     const square = (dx, dy) => [[[x - dx, y - dy], [x + dx, y - dy], [x + dx, y + dy], [x - dx, y + dy], [x - dx, y - dy]]];
     const patches = {
       type: 'FeatureCollection',
