@@ -115,6 +115,7 @@ export interface SpotProperties {
 export type SceneView = Schemas['SceneView'];
 // Task lists (清单化任务) and work contact sheets (林长工作联系单).
 export type TaskView = Schemas['TaskView'];
+export type ProgressBody = Schemas['ProgressBody'];
 export type TaskDetail = Schemas['TaskDetail'];
 export type TaskProgress = Schemas['Progress'];
 export type NewTask = Schemas['NewTaskBody'];

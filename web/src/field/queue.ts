@@ -2,7 +2,15 @@
 // the server will store it under, and leaves the queue only when the server has acknowledged it.
 // Photos wait here as Blobs until their incident is created (the queue is sent in order).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CheckinBody, NewIncident, PatrolAction, PatrolPoint, PatrolStartBody, VerificationBody } from '../api/types';
+import type {
+  CheckinBody,
+  NewIncident,
+  PatrolAction,
+  PatrolPoint,
+  PatrolStartBody,
+  ProgressBody,
+  VerificationBody,
+} from '../api/types';
 
 export type Job =
   | { kind: 'checkin'; body: CheckinBody }
@@ -11,7 +19,8 @@ export type Job =
   | { kind: 'patrol-action'; patrolId: string; action: PatrolAction }
   | { kind: 'incident'; body: NewIncident }
   | { kind: 'attachment'; incidentId: string; id: string; name: string; blob: Blob }
-  | { kind: 'verification'; spotId: string; body: VerificationBody };
+  | { kind: 'verification'; spotId: string; body: VerificationBody }
+  | { kind: 'task-progress'; taskId: string; body: ProgressBody };
 
 export interface Entry {
   seq?: number;

@@ -98,6 +98,9 @@ function send(job: Job, points: Job[]): Promise<Outcome> {
     case 'verification':
       // The server answers a repeat of the same finding with 200 (a lost answer is safe).
       return json(`${V1}/change-spots/${job.spotId}/verification`, job.body);
+    case 'task-progress':
+      // A resent report (same id) answers the stored one.
+      return json(`${V1}/tasks/${job.taskId}/progress`, job.body);
   }
 }
 

@@ -146,7 +146,21 @@ const en: Messages = {
   },
   field: {
     title: 'Field patrol',
-    tabs: { patrol: 'Patrol', report: 'Report', spots: 'Verify spots', incidents: 'My incidents', stats: 'My figures' },
+    tabs: { patrol: 'Patrol', report: 'Report', spots: 'Verify spots', tasks: 'My tasks', incidents: 'My incidents', stats: 'My figures' },
+    tasks: {
+      empty: 'No tasks assigned to your grid',
+      offline: 'Offline: the tasks as last seen online',
+      overdue: 'Overdue',
+      deadline: 'Due {d}',
+      done: '{done} {unit} done',
+      report: 'Report progress',
+      amount: 'Done this time ({unit})',
+      note: 'Note',
+      submit: 'Submit',
+      amountRequired: 'Enter the amount done',
+      sent: 'Progress reported',
+      queued: 'Saved; it will be sent when online',
+    },
     spots: {
       empty: 'No change spots to verify',
       spotNo: 'Spot no. {n}',

@@ -144,7 +144,21 @@ const zhCN = {
   },
   field: {
     title: '巡护通',
-    tabs: { patrol: '巡护', report: '上报', spots: '核查图斑', incidents: '我的事件', stats: '我的统计' },
+    tabs: { patrol: '巡护', report: '上报', spots: '核查图斑', tasks: '我的任务', incidents: '我的事件', stats: '我的统计' },
+    tasks: {
+      empty: '暂无分配给本辖区的任务',
+      offline: '离线：显示上次联网时的任务',
+      overdue: '已逾期',
+      deadline: '截止 {d}',
+      done: '已完成 {done} {unit}',
+      report: '上报进度',
+      amount: '本次完成量（{unit}）',
+      note: '说明',
+      submit: '提交',
+      amountRequired: '请填写本次完成量',
+      sent: '进度已上报',
+      queued: '已保存，联网后自动上报',
+    },
     spots: {
       empty: '没有待核实的图斑',
       spotNo: '图斑第 {n} 号',

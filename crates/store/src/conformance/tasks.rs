@@ -145,6 +145,15 @@ async fn progress_rolls_up(s: &SqlStore) {
     s.report_task_progress(&ctx(), &all, &report(11, 3, 5_000.0))
         .await
         .unwrap();
+    // Sent again (a lost answer): stored once; the same id on another task is a conflict.
+    s.report_task_progress(&ctx(), &xishan, &report(10, 5, 3_000.0))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.report_task_progress(&ctx(), &all, &report(10, 3, 1.0))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
     assert!(matches!(
         s.report_task_progress(&ctx(), &all, &report(12, 2, 1.0))
             .await,

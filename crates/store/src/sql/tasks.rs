@@ -204,6 +204,24 @@ pub async fn report(
     }
     let mut tx = db.begin().await?;
     one(&mut *tx, scope, r.task_id).await?;
+    // The same report again (a phone resending after a lost answer) answers the stored one;
+    // the same id for another task is a conflict.
+    let earlier = sqlx::query(
+        "SELECT id, task_id, amount, note, evidence, reported_at, reported_by FROM task_reports \
+         WHERE id = $1",
+    )
+    .bind(r.id.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = earlier {
+        let stored = report_row(&row)?;
+        if stored.task_id != r.task_id {
+            return Err(StoreError::Conflict {
+                what: "progress report",
+            });
+        }
+        return Ok(stored);
+    }
     if !children(&mut tx, r.task_id).await?.is_empty() {
         return Err(rejected(&TaskError::BrokenDown));
     }
@@ -258,17 +276,17 @@ pub async fn reports(db: &SqlStore, scope: &Scope, id: Uuid) -> StoreResult<Vec<
     .bind(id.to_string())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TaskReport {
-                id: get_uuid(r, "id")?,
-                task_id: get_uuid(r, "task_id")?,
-                amount: get(r, "amount")?,
-                note: get(r, "note")?,
-                evidence: get_json(r, "evidence")?,
-                reported_at: get_instant(r, "reported_at")?,
-                reported_by: get(r, "reported_by")?,
-            })
-        })
-        .collect()
+    rows.iter().map(report_row).collect()
+}
+
+fn report_row(r: &sqlx::any::AnyRow) -> StoreResult<TaskReport> {
+    Ok(TaskReport {
+        id: get_uuid(r, "id")?,
+        task_id: get_uuid(r, "task_id")?,
+        amount: get(r, "amount")?,
+        note: get(r, "note")?,
+        evidence: get_json(r, "evidence")?,
+        reported_at: get_instant(r, "reported_at")?,
+        reported_by: get(r, "reported_by")?,
+    })
 }
