@@ -180,7 +180,17 @@ pub async fn export(
         result: AuditResult::Ok,
     };
     state.store.append_audit(&entry).await?;
-    let stream = stream_file(&path, dir).await?;
+    download(format, &name, &path, dir).await
+}
+
+/// The written file as an attachment download; the temporary folder goes when it is sent.
+pub(crate) async fn download(
+    format: ExportFormat,
+    name: &str,
+    path: &std::path::Path,
+    dir: tempfile::TempDir,
+) -> ApiResult<Response> {
+    let stream = stream_file(path, dir).await?;
     Ok((
         [
             (header::CONTENT_TYPE, format.media_type().to_owned()),
@@ -260,7 +270,7 @@ async fn write(
 }
 
 /// A body that streams the file; the temporary folder lives as long as the stream.
-pub(crate) async fn stream_file(path: &std::path::Path, dir: tempfile::TempDir) -> ApiResult<Body> {
+async fn stream_file(path: &std::path::Path, dir: tempfile::TempDir) -> ApiResult<Body> {
     let file = tokio::fs::File::open(path).await.map_err(|e| {
         tracing::error!(error = %e, "cannot read the export");
         ApiError::internal()

@@ -5,8 +5,7 @@
 //! them (Shapefile keeps 10 characters); Excel gets the Chinese names.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use linzhang_domain::Action;
 use linzhang_domain::audit::AuditResult;
 use linzhang_domain::change_spot::CAUSE_TABLE;
@@ -20,7 +19,7 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::super::convert::parse_uuid;
-use super::super::layers::export::stream_file;
+use super::super::layers::export::download;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -205,16 +204,5 @@ pub async fn export(
             result: AuditResult::Ok,
         })
         .await?;
-    let stream = stream_file(&path, dir).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.media_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        stream,
-    )
-        .into_response())
+    download(format, &name, &path, dir).await
 }
