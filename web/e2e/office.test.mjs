@@ -128,6 +128,12 @@ describe('office views', () => {
     await tableRows(meetings).first().waitFor();
     await page.getByTestId('compliance-meetings-chart').locator('canvas').waitFor();
     await screenshot(page, 'office-compliance');
+
+    // A responsibility area shows this month's patrol coverage against its rule (8 a month).
+    await page.goto('/areas/LZ320205001001-001');
+    const coverage = page.getByTestId('area-coverage');
+    await coverage.waitFor();
+    assert.match(await coverage.getByTestId('area-coverage-patrols').innerText(), /要求 8 次/);
   });
 
   test('the incident list turns into a map of the incidents with a position', when, async () => {

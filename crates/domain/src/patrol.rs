@@ -15,6 +15,10 @@ pub const RULE_TABLE: &str = "chief_patrol_rule";
 /// The code table of chief meeting frequencies (C6), in the same form.
 pub const MEETING_RULE_TABLE: &str = "meeting_rule";
 
+/// The code table of rangers' patrol frequencies per responsibility area (C1), in the same form
+/// (`village.month` = 8 by default).
+pub const AREA_RULE_TABLE: &str = "area_patrol_rule";
+
 /// Whose patrol it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

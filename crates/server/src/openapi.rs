@@ -7,8 +7,8 @@ use utoipa_axum::routes;
 
 use crate::api::layers::{self, stats as layer_stats};
 use crate::api::{
-    admin, areas, attachments, cameras, grids, hotspots, imagery, incidents, inspections, meetings,
-    notices, org, patrols, reports, sheets, spots, tasks, views, webhooks,
+    admin, areas, attachments, cameras, coverage, grids, hotspots, imagery, incidents, inspections,
+    meetings, notices, org, patrols, reports, sheets, spots, tasks, views, webhooks,
 };
 use crate::auth::routes as auth;
 use crate::state::AppState;
@@ -103,6 +103,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cameras::decide))
         .routes(routes!(notices::read))
         .routes(routes!(notices::events))
+        .routes(routes!(coverage::coverage_of_area))
         .routes(routes!(webhooks::create, webhooks::list))
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::deliveries))

@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use linzhang_domain::GridCode;
+use linzhang_domain::public::mask_phone;
 use linzhang_domain::webhook::{RobotKind, retry_delay, robot_accepted, robot_message};
 use linzhang_store::{Attempt, NewDelivery, StoreError, Webhook, WriteCtx};
 use sha2::Sha256;
@@ -176,17 +177,6 @@ impl SmsSender for LoggingSms {
     }
 }
 
-/// `138****5678`: the first three and last four digits.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}****{tail}")
-}
-
 /// Texts an urgent notification to the people told who have a mobile number on file.
 pub async fn text_urgent(state: &AppState, users: &[Uuid], m: &Outgoing<'_>) {
     if !m.urgent {
@@ -219,11 +209,5 @@ mod tests {
         assert_eq!(a, dingtalk_sign("SEC000", 1_700_000_000_000));
         assert_ne!(a, dingtalk_sign("SEC000", 1_700_000_000_001));
         assert_eq!(a.len(), 44);
-    }
-
-    #[test]
-    fn phones_are_masked() {
-        assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_phone("110"), "***");
     }
 }

@@ -7,6 +7,7 @@ import type {
   BatchView,
   CameraView,
   CountyStats,
+  CoverageView,
   DecisionBody,
   VerificationBody,
   AreaView,
@@ -97,6 +98,8 @@ export const api = {
   createPerson: (body: NewPerson) => request<PersonView>(`${V1}/people`, { method: 'POST', body }),
 
   area: (code: string) => request<AreaView>(`${V1}/areas/${seg(code)}`),
+  /** This month's patrol coverage of a responsibility area (supervisors only). */
+  areaCoverage: (code: string) => request<CoverageView>(`${V1}/areas/${seg(code)}/coverage`),
   areaQrSvgUrl: (code: string) => `${V1}/areas/${seg(code)}/qr.svg`,
   areaQrPngUrl: (code: string) => `${V1}/areas/${seg(code)}/qr.png`,
   /** The page a QR code opens (一林一码): no session needed, so a 401 never leads to the login page. */

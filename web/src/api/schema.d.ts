@@ -92,6 +92,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/{code}/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patrol coverage and frequency of a responsibility area over the period of its rule. */
+        get: operations["areas_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{code}/qr.png": {
         parameters: {
             query?: never;
@@ -2016,6 +2033,36 @@ export interface components {
             /** Format: int64 */
             verified: number;
         };
+        CoverageView: {
+            area_code: string;
+            behind?: boolean | null;
+            /**
+             * Format: double
+             * @description Share of the area within `within_m` of a track, 0–1.
+             */
+            coverage: number;
+            from: string;
+            /**
+             * Format: int32
+             * @description Rangers' patrols of the area's grid in the period that came within `within_m` of it.
+             */
+            patrols: number;
+            period: components["schemas"]["Period"];
+            /**
+             * Format: int32
+             * @description What the rule asks for the period (none when the table has no rule for the level).
+             */
+            required?: number | null;
+            /** @description Exclusive. */
+            to: string;
+            /**
+             * Format: double
+             * @description Kilometres walked in those patrols (cleaned tracks).
+             */
+            walked_km: number;
+            /** Format: double */
+            within_m: number;
+        };
         DecisionBody: {
             /** @description True: a real fire (opens a fire incident); false: a false alarm (dust, fog, lights). */
             confirm: boolean;
@@ -2614,6 +2661,11 @@ export interface components {
             state: components["schemas"]["PatrolState"];
             username: string;
         };
+        /**
+         * @description The period a frequency rule counts in.
+         * @enum {string}
+         */
+        Period: "month" | "quarter" | "half_year" | "year";
         PersonSummary: {
             id: string;
             name: string;
@@ -3388,6 +3440,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AreaView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    areas_coverage: {
+        parameters: {
+            query?: {
+                /** @description A day of the period (YYYY-MM-DD); today by default. */
+                date?: string | null;
+                /** @description Distance from a track that counts as covered, metres (10–2,000; 100 by default). */
+                within_m?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description Area code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: {

@@ -27,6 +27,7 @@ export type NewStaff = Schemas['NewStaffBody'];
 export type EndStaff = Schemas['EndStaffBody'];
 export type AreaSummary = Schemas['AreaSummary'];
 export type AreaView = Schemas['AreaView'];
+export type CoverageView = Schemas['CoverageView'];
 export type PublicArea = Schemas['PublicArea'];
 export type PublicChief = Schemas['PublicChief'];
 export type AuditEntry = Schemas['AuditEntry'];

@@ -368,6 +368,7 @@ const en: Messages = {
     ended: 'Assignment ended',
   },
   area: {
+    coverage: { title: 'Patrol coverage (this month)', within: 'share of the area within {m} m of a track', patrols: '{done} patrols of {required} required', behind: 'Behind' },
     title: 'Responsibility area',
     code: 'Area code',
     name: 'Name',

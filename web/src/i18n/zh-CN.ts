@@ -366,6 +366,7 @@ const zhCN = {
     ended: '已离任',
   },
   area: {
+    coverage: { title: '巡护覆盖（本月）', within: '轨迹 {m} 米范围内的面积占比', patrols: '巡护 {done} 次 / 要求 {required} 次', behind: '未达标' },
     title: '林长责任区',
     code: '责任区编码',
     name: '名称',

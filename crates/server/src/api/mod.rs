@@ -5,6 +5,7 @@ pub mod areas;
 pub mod attachments;
 pub mod cameras;
 pub mod convert;
+pub mod coverage;
 pub mod grids;
 pub mod hotspots;
 pub mod imagery;
