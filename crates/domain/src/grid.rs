@@ -144,9 +144,25 @@ pub fn child_path(parent_path: Option<&str>, code: &GridCode) -> String {
     }
 }
 
+/// The code of the grid at `level` on a materialised path, e.g. the county of
+/// `/320200/320205/320205001/` is 320205; none when the path does not reach that level.
+pub fn code_at(path: &str, level: Level) -> Option<&str> {
+    let index = usize::try_from(level.depth() - 1).ok()?;
+    path.split('/').filter(|p| !p.is_empty()).nth(index)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_name_their_grids_by_level() {
+        let path = "/320200/320205/320205001/";
+        assert_eq!(code_at(path, Level::City), Some("320200"));
+        assert_eq!(code_at(path, Level::County), Some("320205"));
+        assert_eq!(code_at(path, Level::Town), Some("320205001"));
+        assert_eq!(code_at(path, Level::Village), None);
+    }
 
     fn code(s: &str) -> GridCode {
         GridCode::parse(s).expect("valid code")

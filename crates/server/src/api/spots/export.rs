@@ -6,10 +6,11 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use linzhang_domain::Action;
 use linzhang_domain::audit::AuditResult;
 use linzhang_domain::change_spot::CAUSE_TABLE;
+use linzhang_domain::grid::code_at;
 use linzhang_domain::layer::{FieldKind, layer};
+use linzhang_domain::{Action, Level};
 use linzhang_geo::gis::{
     ExportFeature, ExportField, ExportFieldKind, ExportFormat, ExportGeometry, write_features,
 };
@@ -82,12 +83,9 @@ fn fields(format: ExportFormat) -> Vec<ExportField> {
     out
 }
 
-/// The grid code at depth `n` (1 = city) of a materialised path `/3202/320281/…`.
-fn at_depth(path: &str, n: usize) -> Value {
-    path.split('/')
-        .filter(|p| !p.is_empty())
-        .nth(n)
-        .map_or(Value::Null, |c| Value::String(c.to_owned()))
+/// The code of the spot's grid at `level`, from its materialised path.
+fn at_level(path: &str, level: Level) -> Value {
+    code_at(path, level).map_or(Value::Null, |c| Value::String(c.to_owned()))
 }
 
 fn row(s: ChangeSpot, batch: &ChangeBatch, cause_names: &[(String, String)]) -> ExportFeature {
@@ -99,9 +97,9 @@ fn row(s: ChangeSpot, batch: &ChangeBatch, cause_names: &[(String, String)]) -> 
     });
     let mut values = vec![
         Value::from(s.seq),
-        at_depth(&s.grid_path, 1),
-        at_depth(&s.grid_path, 2),
-        at_depth(&s.grid_path, 3),
+        at_level(&s.grid_path, Level::County),
+        at_level(&s.grid_path, Level::Town),
+        at_level(&s.grid_path, Level::Village),
         s.area_code.clone().map_or(Value::Null, Value::String),
         Value::from(s.lon),
         Value::from(s.lat),

@@ -11,7 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use linzhang_domain::change_spot::{CAUSE_TABLE, SpotState, check_verification, incident_kind};
 use linzhang_domain::incident::{IncidentSource, Priority};
-use linzhang_domain::{Action, Role};
+use linzhang_domain::{Action, Level, Role};
 use linzhang_store::{ChangeBatch, ChangeSpot, NewIncident, Verification};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -234,11 +234,7 @@ pub async fn stats(
     let id = parse_uuid(&id, "id")?;
     let mut by: BTreeMap<String, CountyStats> = BTreeMap::new();
     for s in state.store.change_spots(&caller.scope, id, None).await? {
-        let county = s
-            .grid_path
-            .split('/')
-            .filter(|p| !p.is_empty())
-            .nth(1)
+        let county = linzhang_domain::grid::code_at(&s.grid_path, Level::County)
             .unwrap_or_default()
             .to_owned();
         let e = by.entry(county.clone()).or_insert_with(|| CountyStats {
