@@ -4,6 +4,7 @@
 //! grid it was handed to.
 
 use crate::access::Role;
+use crate::report::{ReminderStage, Reporter};
 
 /// What happened to an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +109,37 @@ pub fn spot_audience() -> Audience {
     }
 }
 
+/// Who is reminded of a report a grid owes (催报) around the reporting grid: its office or its
+/// chief; once overdue, also the office of the grid above, which receives it. A technician is
+/// reminded by name (not an audience); when his report is overdue, his grid's chief is told.
+pub fn report_reminder_audiences(reporter: Reporter, stage: ReminderStage) -> Vec<Audience> {
+    let own: &'static [Role] = match reporter {
+        Reporter::Office => &[Role::Office],
+        Reporter::Chief => &[Role::Chief],
+        Reporter::Technician => &[],
+    };
+    let mut out = Vec::new();
+    if !own.is_empty() {
+        out.push(Audience {
+            roles: own,
+            levels_up: 0,
+        });
+    }
+    if stage == ReminderStage::Overdue {
+        out.push(match reporter {
+            Reporter::Technician => Audience {
+                roles: &[Role::Chief],
+                levels_up: 0,
+            },
+            Reporter::Office | Reporter::Chief => Audience {
+                roles: &[Role::Office],
+                levels_up: 1,
+            },
+        });
+    }
+    out
+}
+
 /// Department accounts at the issuing grid: the audience of a sheet addressed to a member
 /// department.
 pub fn department_audience() -> Audience {
@@ -120,6 +152,19 @@ pub fn department_audience() -> Audience {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overdue_reports_reach_the_receiving_office() {
+        let soon = report_reminder_audiences(Reporter::Office, ReminderStage::DueSoon);
+        assert_eq!(soon.len(), 1);
+        assert_eq!((soon[0].roles, soon[0].levels_up), (&[Role::Office][..], 0));
+        let late = report_reminder_audiences(Reporter::Chief, ReminderStage::Overdue);
+        assert_eq!(late[0].roles, &[Role::Chief]);
+        assert_eq!((late[1].roles, late[1].levels_up), (&[Role::Office][..], 1));
+        assert!(report_reminder_audiences(Reporter::Technician, ReminderStage::DueSoon).is_empty());
+        let tech = report_reminder_audiences(Reporter::Technician, ReminderStage::Overdue);
+        assert_eq!((tech[0].roles, tech[0].levels_up), (&[Role::Chief][..], 0));
+    }
 
     #[test]
     fn fires_reach_further_than_other_incidents() {

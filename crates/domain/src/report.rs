@@ -153,6 +153,52 @@ pub fn status(due: NaiveDate, submitted: Option<NaiveDate>, today: NaiveDate) ->
     }
 }
 
+/// Days before the due day on which a report not yet submitted is reminded (催报).
+pub const REMIND_DAYS_BEFORE: i64 = 3;
+/// Days after the due day during which an overdue report is still reminded: a platform started
+/// long after a due day does not send a flood of stale reminders.
+pub const OVERDUE_REMINDER_DAYS: i64 = 7;
+
+/// Which reminder about a report not yet submitted: each is sent once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderStage {
+    /// The due day is near (临期提醒), told to the reporter.
+    DueSoon,
+    /// The due day has passed (逾期催报), told to the reporter and the receiving office.
+    Overdue,
+}
+
+impl ReminderStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DueSoon => "due_soon",
+            Self::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::DueSoon, Self::Overdue]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// The reminder a report due on `due` and not submitted calls for on `today`: `DueSoon` from
+/// [`REMIND_DAYS_BEFORE`] days before through the due day, `Overdue` for
+/// [`OVERDUE_REMINDER_DAYS`] days after it, none otherwise.
+pub fn reminder(due: NaiveDate, today: NaiveDate) -> Option<ReminderStage> {
+    let days = (due - today).num_days();
+    if (0..=REMIND_DAYS_BEFORE).contains(&days) {
+        Some(ReminderStage::DueSoon)
+    } else if (-OVERDUE_REMINDER_DAYS..0).contains(&days) {
+        Some(ReminderStage::Overdue)
+    } else {
+        None
+    }
+}
+
 /// A report a reporter owes for one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
@@ -219,6 +265,32 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn reminders_come_before_the_due_day_and_for_a_week_after() {
+        let due = day("2026-07-10");
+        assert_eq!(reminder(due, day("2026-07-06")), None);
+        assert_eq!(
+            reminder(due, day("2026-07-07")),
+            Some(ReminderStage::DueSoon)
+        );
+        assert_eq!(
+            reminder(due, day("2026-07-10")),
+            Some(ReminderStage::DueSoon)
+        );
+        assert_eq!(
+            reminder(due, day("2026-07-11")),
+            Some(ReminderStage::Overdue)
+        );
+        assert_eq!(
+            reminder(due, day("2026-07-17")),
+            Some(ReminderStage::Overdue)
+        );
+        assert_eq!(reminder(due, day("2026-07-18")), None);
+        for s in [ReminderStage::DueSoon, ReminderStage::Overdue] {
+            assert_eq!(ReminderStage::parse(s.as_str()), Some(s));
+        }
     }
 
     fn default_rules() -> Vec<ReportRule> {

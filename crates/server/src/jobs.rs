@@ -2,10 +2,12 @@
 
 use std::time::Duration as StdDuration;
 
+use chrono::Datelike;
 use linzhang_domain::audit::Actor;
 use linzhang_domain::contact_sheet::should_escalate;
 use linzhang_domain::incident::should_auto_escalate;
 use linzhang_domain::notice::{IncidentEvent, SheetEvent};
+use linzhang_domain::report::{self, ReportStatus};
 use linzhang_domain::{IncidentAction, IncidentState, Scope};
 use linzhang_store::{IncidentFilter, SheetFilter, StoreError, WriteCtx};
 
@@ -103,11 +105,43 @@ pub async fn escalate_overdue_sheets(state: &AppState) -> Result<usize, ApiError
     Ok(escalated)
 }
 
+/// Reminds the owners of reports not yet submitted (催报): once a few days before the due day,
+/// once when overdue (the domain's `report::reminder`), each recorded so that nobody is told
+/// twice, whatever the job's period or a restart. Reports of last year are looked at too (the
+/// fourth quarter is due in January). Answers how many reminders were sent.
+pub async fn remind_reports(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let all = Scope::everything();
+    let mut sent = 0;
+    for year in [today.year() - 1, today.year()] {
+        for owed in crate::api::reports::owed(state, &all, year, today).await? {
+            if !matches!(owed.row.status, ReportStatus::Due | ReportStatus::Overdue) {
+                continue;
+            }
+            let Some(step) = report::reminder(owed.due, today) else {
+                continue;
+            };
+            if state
+                .store
+                .claim_report_reminder(now, &owed.reminder(step))
+                .await?
+            {
+                crate::notify::report_reminder(state, &owed, step).await;
+                sent += 1;
+            }
+        }
+    }
+    Ok(sent)
+}
+
 /// How long a fetch from outside (a feed, a snapshot) may take.
 const FETCH_TIMEOUT: StdDuration = StdDuration::from_mins(1);
 const SNAPSHOT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
 /// How often pending robot deliveries are looked at (besides when one is stored).
 const ROBOT_PERIOD: StdDuration = StdDuration::from_secs(30);
+/// How often reports are looked at for reminders (each is sent once whatever the period).
+const REMIND_PERIOD: StdDuration = StdDuration::from_mins(15);
 /// Cameras polled at once.
 const POLL_CONCURRENCY: usize = 8;
 
@@ -208,8 +242,8 @@ where
 }
 
 /// Runs the jobs until the task is dropped: overdue incidents and contact sheets every
-/// [`PERIOD`], the FIRMS
-/// fetch and the camera polling at their configured intervals.
+/// [`PERIOD`], report reminders every [`REMIND_PERIOD`], the FIRMS fetch and the camera polling
+/// at their configured intervals.
 pub async fn run(state: AppState) {
     let escalation = every(PERIOD, || async {
         match escalate_overdue(&state).await {
@@ -221,6 +255,13 @@ pub async fn run(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(escalated = n, "overdue contact sheets escalated"),
             Err(e) => tracing::error!(code = %e.code, "the overdue sheet job failed"),
+        }
+    });
+    let reminders = every(REMIND_PERIOD, || async {
+        match remind_reports(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminded = n, "report reminders sent"),
+            Err(e) => tracing::error!(code = %e.code, "the report reminder job failed"),
         }
     });
     let firms = async {
@@ -273,5 +314,5 @@ pub async fn run(state: AppState) {
             }
         }
     };
-    tokio::join!(escalation, firms, cameras, robots);
+    tokio::join!(escalation, reminders, firms, cameras, robots);
 }

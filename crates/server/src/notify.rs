@@ -6,14 +6,16 @@
 use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::reaches_at_once;
 use linzhang_domain::notice::{
-    Audience, IncidentEvent, SheetEvent, audiences, department_audience, sheet_audiences,
-    spot_audience,
+    Audience, IncidentEvent, SheetEvent, audiences, department_audience, report_reminder_audiences,
+    sheet_audiences, spot_audience,
 };
+use linzhang_domain::report::ReminderStage;
 use linzhang_domain::{GridCode, Scope};
 use linzhang_store::{Incident, NewNotification, StoreError, WriteCtx};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::api::reports::Owed;
 use crate::state::AppState;
 
 /// A live event, for the users named.
@@ -153,6 +155,42 @@ pub async fn spots_dispatched(state: &AppState, batch: &str, grids: &[(GridCode,
     }
 }
 
+/// Reminds the owner of a report not yet submitted (催报): the grid's office or chief, or the
+/// technician by name; once overdue, also the office that receives it (or the technician's
+/// chief). Failures are logged, never returned.
+pub async fn report_reminder(state: &AppState, owed: &Owed, step: ReminderStage) {
+    let row = &owed.row;
+    let who = row.technician.as_deref().unwrap_or(&row.grid_name);
+    let title = match step {
+        ReminderStage::DueSoon => format!(
+            "【报送提醒】{who} {} 报告请于 {} 前报送",
+            row.period_key, row.due
+        ),
+        ReminderStage::Overdue => format!(
+            "【逾期催报】{who} {} 报告已逾期（应于 {} 前报送）",
+            row.period_key, row.due
+        ),
+    };
+    let message = Message {
+        kind: format!("report.{}", step.as_str()),
+        title,
+        body: format!("报送规则：{}", row.rule),
+        link: Some("/reports".into()),
+        urgent: false,
+    };
+    let result = async {
+        let chain = chain_of(state, &owed.grid).await?;
+        let audiences = report_reminder_audiences(row.reporter, step);
+        let own: Vec<Uuid> = owed.technician.into_iter().collect();
+        let users = audience_users(state, &chain, &audiences, own).await?;
+        send(state, &chain, users, message).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, grid = %row.grid_code, rule = %row.rule, "report reminder failed");
+    }
+}
+
 /// The accounts the domain's audiences of `event` name around `grid`, and the delivery to them.
 async fn tell(
     state: &AppState,
@@ -170,7 +208,13 @@ async fn deliver(
     audiences: &[Audience],
     m: Message,
 ) -> Result<(), StoreError> {
-    // The grid, then the grids above it, nearest first.
+    let chain = chain_of(state, grid).await?;
+    let users = audience_users(state, &chain, audiences, Vec::new()).await?;
+    send(state, &chain, users, m).await
+}
+
+/// The grid, then the grids above it, nearest first.
+async fn chain_of(state: &AppState, grid: &GridCode) -> Result<Vec<GridCode>, StoreError> {
     let mut chain = vec![grid.clone()];
     chain.extend(
         state
@@ -181,7 +225,16 @@ async fn deliver(
             .rev()
             .map(|g| g.code),
     );
-    let mut users: Vec<Uuid> = Vec::new();
+    Ok(chain)
+}
+
+/// `users`, then the accounts the audiences name along the chain, each once.
+async fn audience_users(
+    state: &AppState,
+    chain: &[GridCode],
+    audiences: &[Audience],
+    mut users: Vec<Uuid>,
+) -> Result<Vec<Uuid>, StoreError> {
     for a in audiences {
         let grids: Vec<_> = chain.iter().take(a.levels_up + 1).cloned().collect();
         for (id, _, _) in state.store.users_at(&grids, a.roles).await? {
@@ -190,6 +243,17 @@ async fn deliver(
             }
         }
     }
+    Ok(users)
+}
+
+/// Delivers to these accounts: the inbox, live events, the chain's chat robots, and a text
+/// message when urgent.
+async fn send(
+    state: &AppState,
+    chain: &[GridCode],
+    users: Vec<Uuid>,
+    m: Message,
+) -> Result<(), StoreError> {
     let notes: Vec<NewNotification> = users
         .iter()
         .map(|u| NewNotification {
@@ -215,7 +279,7 @@ async fn deliver(
         link: m.link.as_deref(),
         urgent: m.urgent,
     };
-    crate::outbound::enqueue_robots(state, &ctx, &chain, &out).await?;
+    crate::outbound::enqueue_robots(state, &ctx, chain, &out).await?;
     crate::outbound::text_urgent(state, &users, &out).await;
     // Nobody listening is fine: the inbox holds it.
     let _ = state.events.send(LiveEvent {

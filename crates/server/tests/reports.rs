@@ -341,3 +341,78 @@ async fn a_technicians_service_log_drafts_his_monthly_report() {
         "January to August were not reported"
     );
 }
+
+async fn inbox_kinds(app: &TestApp, user: &str) -> Vec<String> {
+    let token = app.token(user).await;
+    let r = json_of(app.get(&token, "/api/v1/notifications").await).await;
+    r.as_array()
+        .expect("list")
+        .iter()
+        .map(|n| n["kind"].as_str().expect("kind").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn reports_not_submitted_are_reminded_once_before_and_once_after_the_due_day() {
+    let app = TestApp::start(&[
+        ("office.xishan", Role::Office, "320205"),
+        ("chief.xishan", Role::Chief, "320205"),
+        ("office.dt", Role::Office, "320205001"),
+        ("office.az", Role::Office, "320205002"),
+        ("tech.xs", Role::Technician, "320205"),
+    ])
+    .await;
+    let job = linzhang_server::jobs::remind_reports;
+    // 2026-09-21: nothing is near its due day or just overdue.
+    assert_eq!(job(&app.state).await.expect("job"), 0);
+    let dt = app.token("office.dt").await;
+    let on_time = json!({"id": "0192f7a0-0000-7000-8000-0000000000d1", "period_key": "2026-Q3",
+        "title": "东亭街道第三季度林长制工作进展"});
+    assert_eq!(
+        app.post(&dt, "/api/v1/reports", &on_time).await.status(),
+        201
+    );
+
+    // 2026-10-07: the third quarter is due on 10 October; the technician's September report
+    // was due on 5 October.
+    app.clock.advance(Duration::days(16));
+    assert!(job(&app.state).await.expect("job") >= 3);
+    assert_eq!(job(&app.state).await.expect("job"), 0, "each is sent once");
+    assert_eq!(inbox_kinds(&app, "office.az").await, ["report.due_soon"]);
+    assert!(
+        inbox_kinds(&app, "office.dt").await.is_empty(),
+        "a submitted report is not reminded"
+    );
+    assert_eq!(inbox_kinds(&app, "tech.xs").await, ["report.overdue"]);
+    assert!(
+        inbox_kinds(&app, "chief.xishan")
+            .await
+            .contains(&"report.overdue".to_owned()),
+        "the technician's chief hears of his overdue report"
+    );
+
+    // 2026-10-11: 安镇's quarterly report is overdue: it is told again, and so is the county
+    // office that receives it.
+    app.clock.advance(Duration::days(4));
+    assert!(job(&app.state).await.expect("job") >= 2);
+    assert_eq!(job(&app.state).await.expect("job"), 0);
+    assert_eq!(
+        inbox_kinds(&app, "office.az").await,
+        ["report.overdue", "report.due_soon"]
+    );
+    let county = inbox_kinds(&app, "office.xishan").await;
+    assert!(county.contains(&"report.overdue".to_owned()));
+    let xishan = app.token("office.xishan").await;
+    let board = json_of(app.get(&xishan, "/api/v1/reports?year=2026").await).await;
+    assert!(
+        row(&board, "320205002", "town.office.quarter", "2026-Q3")["reminded_at"].is_string(),
+        "the board shows when it was reminded"
+    );
+    assert!(row(&board, "320205001", "town.office.quarter", "2026-Q3")["reminded_at"].is_null());
+
+    // 2026-11-10: a week past its due day the quarterly report is no longer reminded (its
+    // overdue status stays on the board); the next quarter is not near.
+    app.clock.advance(Duration::days(30));
+    job(&app.state).await.expect("job");
+    assert_eq!(inbox_kinds(&app, "office.az").await.len(), 2);
+}

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use linzhang_domain::GridCode;
+use linzhang_domain::report::ReminderStage;
 use uuid::Uuid;
 
 /// A report as submitted.
@@ -50,4 +51,16 @@ pub struct ServiceEntry {
     pub description: String,
     pub people_served: i64,
     pub created_at: DateTime<Utc>,
+}
+
+/// A reminder sent about a report not yet submitted (催报): which report slot and which stage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct ReportReminder {
+    pub grid_code: GridCode,
+    /// The `report_rule` code.
+    pub rule: String,
+    pub period_key: String,
+    /// The technician owing it; `None` for a grid's office or chief.
+    pub reporter_user: Option<Uuid>,
+    pub stage: ReminderStage,
 }

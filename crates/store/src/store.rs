@@ -25,7 +25,7 @@ use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::patrols::{Meeting, MeetingCount};
-use crate::reports::{Report, ReportingGrid, ServiceEntry};
+use crate::reports::{Report, ReportReminder, ReportingGrid, ServiceEntry};
 use crate::sheets::{
     ContactSheet, Inspection, NewContactSheet, NewInspection, SheetEventRecord, SheetFilter,
 };
@@ -458,6 +458,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn reports(&self, scope: &Scope, period_prefix: &str) -> StoreResult<Vec<Report>>;
     /// The city, county and town grids in the scope, in tree order.
     async fn reporting_grids(&self, scope: &Scope) -> StoreResult<Vec<ReportingGrid>>;
+    /// Records that a reminder about a report was sent (催报); `false` when it had been already.
+    async fn claim_report_reminder(
+        &self,
+        at: DateTime<Utc>,
+        reminder: &ReportReminder,
+    ) -> StoreResult<bool>;
+    /// Reminders sent about reports of grids in the scope whose period key starts with
+    /// `period_prefix`, oldest first, with when each was sent.
+    async fn report_reminders(
+        &self,
+        scope: &Scope,
+        period_prefix: &str,
+    ) -> StoreResult<Vec<(ReportReminder, DateTime<Utc>)>>;
     /// Records a service log entry at a grid in the scope; `false` when one with its id was
     /// recorded already.
     async fn add_service_entry(

@@ -1885,6 +1885,8 @@ export interface components {
             period_end: string;
             period_key: string;
             period_start: string;
+            /** @description When the reporter was last reminded of it (催报), if ever. */
+            reminded_at?: string | null;
             report_id?: string | null;
             reporter: components["schemas"]["Reporter"];
             rule: string;

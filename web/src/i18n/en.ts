@@ -454,6 +454,7 @@ const en: Messages = {
     due: 'Due',
     status: 'Status',
     statuses: { due: 'Due', submitted: 'Submitted', late: 'Late', overdue: 'Overdue' },
+    reminded: 'Reminded {at}',
     titleCol: 'Title',
     body: 'Body',
     submit: 'Submit',

@@ -452,6 +452,7 @@ const zhCN = {
     due: '截止日期',
     status: '状态',
     statuses: { due: '待报送', submitted: '已报送', late: '逾期报送', overdue: '逾期未报' },
+    reminded: '已催报 {at}',
     titleCol: '标题',
     body: '正文',
     submit: '报送',

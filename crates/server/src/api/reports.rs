@@ -7,15 +7,16 @@ use std::fmt::Write as _;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use linzhang_domain::patrol::Period;
 use linzhang_domain::report::{
-    self, REPORT_RULE_TABLE, ReportRule, ReportStatus, Reporter, SERVICE_KIND_TABLE,
+    self, REPORT_RULE_TABLE, ReminderStage, ReportRule, ReportStatus, Reporter, SERVICE_KIND_TABLE,
 };
 use linzhang_domain::{AreaCode, GridCode, Role, Scope};
-use linzhang_store::{Report, ServiceEntry, User};
+use linzhang_store::{Report, ReportReminder, ServiceEntry, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use super::convert::{instant, parse_date, parse_grid, parse_uuid};
 use crate::auth::Caller;
@@ -240,6 +241,8 @@ pub struct BoardRow {
     pub title: Option<String>,
     pub submitted_at: Option<String>,
     pub to_office_grid: Option<String>,
+    /// When the reporter was last reminded of it (催报), if ever.
+    pub reminded_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -257,23 +260,57 @@ struct Owing<'a> {
     technician: Option<&'a User>,
 }
 
-fn rows_of(
-    o: &Owing<'_>,
-    rules: &[ReportRule],
+/// An expected report: its row on the board, the technician owing it (if one) and its due day.
+pub(crate) struct Owed {
+    pub row: BoardRow,
+    pub grid: GridCode,
+    pub technician: Option<Uuid>,
+    pub due: NaiveDate,
+}
+
+impl Owed {
+    /// The slot a reminder about it is recorded under.
+    pub fn reminder(&self, stage: ReminderStage) -> ReportReminder {
+        ReportReminder {
+            grid_code: self.grid.clone(),
+            rule: self.row.rule.clone(),
+            period_key: self.row.period_key.clone(),
+            reporter_user: self.technician,
+            stage,
+        }
+    }
+}
+
+/// What was read once for a whole board.
+struct Known<'a> {
+    rules: &'a [ReportRule],
     year: i32,
     today: NaiveDate,
-    reports: &[Report],
-) -> Vec<BoardRow> {
-    report::expected(rules, o.grid_code.level(), o.reporter, year)
+    reports: &'a [Report],
+    reminders: &'a [(ReportReminder, DateTime<Utc>)],
+}
+
+fn rows_of(o: &Owing<'_>, k: &Known<'_>) -> Vec<Owed> {
+    let technician = o.technician.map(|u| u.id);
+    report::expected(k.rules, o.grid_code.level(), o.reporter, k.year)
         .into_iter()
         .map(|e| {
-            let found = reports.iter().find(|r| {
-                &r.grid_code == o.grid_code
-                    && r.rule == e.rule.code
-                    && r.period_key == e.period_key
-                    && r.reporter_user == o.technician.map(|u| u.id)
-            });
-            BoardRow {
+            let slot = |grid: &GridCode, rule: &str, period: &str, user: Option<Uuid>| {
+                grid == o.grid_code
+                    && rule == e.rule.code
+                    && period == e.period_key
+                    && user == technician
+            };
+            let found = k
+                .reports
+                .iter()
+                .find(|r| slot(&r.grid_code, &r.rule, &r.period_key, r.reporter_user));
+            let reminded = k
+                .reminders
+                .iter()
+                .rev()
+                .find(|(m, _)| slot(&m.grid_code, &m.rule, &m.period_key, m.reporter_user));
+            let row = BoardRow {
                 grid_code: o.grid_code.to_string(),
                 grid_name: o.grid_name.to_owned(),
                 reporter: o.reporter,
@@ -283,14 +320,72 @@ fn rows_of(
                 period_start: e.period_start.to_string(),
                 period_end: e.period_end.to_string(),
                 due: e.due.to_string(),
-                status: report::status(e.due, found.map(|r| r.submitted_at.date_naive()), today),
+                status: report::status(e.due, found.map(|r| r.submitted_at.date_naive()), k.today),
                 report_id: found.map(|r| r.id.to_string()),
                 title: found.map(|r| r.title.clone()),
                 submitted_at: found.map(|r| instant(r.submitted_at)),
                 to_office_grid: report::recipient_office(o.grid_code).map(|g| g.to_string()),
+                reminded_at: reminded.map(|(_, at)| instant(*at)),
+            };
+            Owed {
+                row,
+                grid: o.grid_code.clone(),
+                technician,
+                due: e.due,
             }
         })
         .collect()
+}
+
+/// Every report expected in `year` from the grids (offices and chiefs of city, county and
+/// town) and the technicians in the scope, with its status as of `today`.
+pub(crate) async fn owed(
+    state: &AppState,
+    scope: &Scope,
+    year: i32,
+    today: NaiveDate,
+) -> ApiResult<Vec<Owed>> {
+    let rules = report_rules(state).await?;
+    let prefix = year.to_string();
+    let reports = state.store.reports(scope, &prefix).await?;
+    let reminders = state.store.report_reminders(scope, &prefix).await?;
+    let grids = state.store.reporting_grids(scope).await?;
+    let technicians: Vec<User> = state
+        .store
+        .users(scope)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Technician)
+        .collect();
+    let known = Known {
+        rules: &rules,
+        year,
+        today,
+        reports: &reports,
+        reminders: &reminders,
+    };
+    let mut rows = Vec::new();
+    for g in &grids {
+        for reporter in [Reporter::Office, Reporter::Chief] {
+            let o = Owing {
+                grid_code: &g.grid_code,
+                grid_name: &g.grid_name,
+                reporter,
+                technician: None,
+            };
+            rows.extend(rows_of(&o, &known));
+        }
+    }
+    for t in &technicians {
+        let o = Owing {
+            grid_code: &t.grid_code,
+            grid_name: &t.grid_name,
+            reporter: Reporter::Technician,
+            technician: Some(t),
+        };
+        rows.extend(rows_of(&o, &known));
+    }
+    Ok(rows)
 }
 
 /// The scope under a grid the caller names (404 outside his scope), or his own.
@@ -324,37 +419,11 @@ pub async fn board(
     let scope = sub_scope(&state, &caller, q.grid.as_deref()).await?;
     let today = today(&state);
     let year = q.year.unwrap_or(today.year());
-    let rules = report_rules(&state).await?;
-    let reports = state.store.reports(&scope, &year.to_string()).await?;
-    let grids = state.store.reporting_grids(&scope).await?;
-    let technicians: Vec<User> = state
-        .store
-        .users(&scope)
+    let rows = owed(&state, &scope, year, today)
         .await?
         .into_iter()
-        .filter(|u| u.role == Role::Technician)
+        .map(|o| o.row)
         .collect();
-    let mut rows = Vec::new();
-    for g in &grids {
-        for reporter in [Reporter::Office, Reporter::Chief] {
-            let o = Owing {
-                grid_code: &g.grid_code,
-                grid_name: &g.grid_name,
-                reporter,
-                technician: None,
-            };
-            rows.extend(rows_of(&o, &rules, year, today, &reports));
-        }
-    }
-    for t in &technicians {
-        let o = Owing {
-            grid_code: &t.grid_code,
-            grid_name: &t.grid_name,
-            reporter: Reporter::Technician,
-            technician: Some(t),
-        };
-        rows.extend(rows_of(&o, &rules, year, today, &reports));
-    }
     Ok(Json(ReportBoard {
         year,
         today: today.to_string(),

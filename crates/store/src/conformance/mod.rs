@@ -76,7 +76,8 @@ macro_rules! conformance_tests {
             chief_meetings_are_counted_per_grid, webhook_deliveries_are_retried_then_given_up,
             imagery_scenes_are_registered_listed_and_deleted, tasks_break_down_and_roll_up,
             contact_sheets_are_answered_before_closing, inspection_findings_become_sheets,
-            reports_are_submitted_once_and_scoped, service_log_is_scoped_and_filtered);
+            reports_are_submitted_once_and_scoped, service_log_is_scoped_and_filtered,
+            report_reminders_are_sent_once);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

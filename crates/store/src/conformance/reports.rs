@@ -6,8 +6,9 @@ use uuid::Uuid;
 
 use super::{code, ctx, date, seed_tree, t0};
 use crate::model::NewUser;
-use crate::reports::{Report, ServiceEntry};
+use crate::reports::{Report, ReportReminder, ServiceEntry};
 use crate::{SqlStore, Store, StoreError};
+use linzhang_domain::report::ReminderStage;
 
 pub async fn reports_are_submitted_once_and_scoped(s: &SqlStore) {
     seed_tree(s).await;
@@ -163,5 +164,43 @@ pub async fn service_log_is_scoped_and_filtered(s: &SqlStore) {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+pub async fn report_reminders_are_sent_once(s: &SqlStore) {
+    seed_tree(s).await;
+    let all = Scope::everything();
+    let jiangyin = s.scope_of(&code("320281")).await.unwrap();
+    let technician = Uuid::from_u128(77);
+    let key = |grid: &str, user: Option<Uuid>, stage: ReminderStage| ReportReminder {
+        grid_code: code(grid),
+        rule: "town.office.quarter".into(),
+        period_key: "2026-Q3".into(),
+        reporter_user: user,
+        stage,
+    };
+    let soon = key("320205001", None, ReminderStage::DueSoon);
+    assert!(s.claim_report_reminder(t0(), &soon).await.unwrap());
+    assert!(
+        !s.claim_report_reminder(t0(), &soon).await.unwrap(),
+        "a reminder is sent once"
+    );
+    let late = key("320205001", None, ReminderStage::Overdue);
+    assert!(s.claim_report_reminder(t0(), &late).await.unwrap());
+    let tech = key("320205001", Some(technician), ReminderStage::DueSoon);
+    assert!(
+        s.claim_report_reminder(t0(), &tech).await.unwrap(),
+        "a technician's slot is another slot"
+    );
+    let sent = s.report_reminders(&all, "2026").await.unwrap();
+    assert_eq!(sent.len(), 3);
+    assert!(sent.iter().any(|(k, at)| k == &tech && *at == t0()));
+    assert!(s.report_reminders(&all, "2025").await.unwrap().is_empty());
+    assert!(
+        s.report_reminders(&jiangyin, "2026")
+            .await
+            .unwrap()
+            .is_empty(),
+        "scoped by the grid"
     );
 }

@@ -53,7 +53,7 @@ use crate::patrols::{
     ChiefPatrolCount, NewCheckin, NewPatrol, NewTrackPoint, Patrol, PatrolFilter, TrackUpload,
 };
 use crate::patrols::{Meeting, MeetingCount};
-use crate::reports::{Report, ReportingGrid, ServiceEntry};
+use crate::reports::{Report, ReportReminder, ReportingGrid, ServiceEntry};
 use crate::sheets::{
     ContactSheet, Inspection, NewContactSheet, NewInspection, SheetEventRecord, SheetFilter,
 };
@@ -648,6 +648,20 @@ impl Store for SqlStore {
     }
     async fn reporting_grids(&self, scope: &Scope) -> StoreResult<Vec<ReportingGrid>> {
         reports::reporting_grids(self, scope).await
+    }
+    async fn claim_report_reminder(
+        &self,
+        at: DateTime<Utc>,
+        reminder: &ReportReminder,
+    ) -> StoreResult<bool> {
+        reports::claim_reminder(self, at, reminder).await
+    }
+    async fn report_reminders(
+        &self,
+        scope: &Scope,
+        period_prefix: &str,
+    ) -> StoreResult<Vec<(ReportReminder, DateTime<Utc>)>> {
+        reports::reminders(self, scope, period_prefix).await
     }
     async fn add_service_entry(
         &self,

@@ -10,26 +10,30 @@ use super::rows::{date, get, get_date, get_instant, get_json, get_parsed, get_uu
 use super::{SqlStore, audit};
 use crate::error::{StoreError, StoreResult};
 use crate::model::WriteCtx;
-use crate::reports::{Report, ReportingGrid, ServiceEntry};
+use crate::reports::{Report, ReportReminder, ReportingGrid, ServiceEntry};
+use linzhang_domain::report::ReminderStage;
 
 const REPORT_COLUMNS: &str = "r.id, r.grid_code, r.rule, r.period_key, r.reporter, r.title, r.body, \
      r.attachments, r.submitted_by, r.submitted_at";
 
-fn report_from_row(r: &AnyRow) -> StoreResult<Report> {
+/// The `reporter` column: '' for a grid, the technician's user id for a technician.
+fn reporter_from_row(r: &AnyRow, table: &str) -> StoreResult<Option<Uuid>> {
     let reporter: String = get(r, "reporter")?;
+    if reporter.is_empty() {
+        return Ok(None);
+    }
+    Uuid::parse_str(&reporter)
+        .map(Some)
+        .map_err(|_| StoreError::Corrupt(format!("{table}.reporter")))
+}
+
+fn report_from_row(r: &AnyRow) -> StoreResult<Report> {
     Ok(Report {
         id: get_uuid(r, "id")?,
         grid_code: get_parsed(r, "grid_code", GridCode::parse)?,
         rule: get(r, "rule")?,
         period_key: get(r, "period_key")?,
-        reporter_user: if reporter.is_empty() {
-            None
-        } else {
-            Some(
-                Uuid::parse_str(&reporter)
-                    .map_err(|_| StoreError::Corrupt("reports.reporter".into()))?,
-            )
-        },
+        reporter_user: reporter_from_row(r, "reports")?,
         title: get(r, "title")?,
         body: get(r, "body")?,
         attachments: get_json(r, "attachments")?,
@@ -249,4 +253,59 @@ pub async fn entries(
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(entry_from_row).collect()
+}
+
+/// Records that a reminder was sent; `false` when it had been already (nothing changes).
+pub async fn claim_reminder(
+    db: &SqlStore,
+    at: chrono::DateTime<chrono::Utc>,
+    k: &ReportReminder,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO report_reminders (grid_code, rule, period_key, reporter, stage, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(k.grid_code.as_str())
+    .bind(&k.rule)
+    .bind(&k.period_key)
+    .bind(k.reporter_user.map(|u| u.to_string()).unwrap_or_default())
+    .bind(k.stage.as_str())
+    .bind(ms(at))
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The reminders sent about reports of grids in the scope whose period key starts with
+/// `period_prefix`, with when each was sent.
+pub async fn reminders(
+    db: &SqlStore,
+    scope: &Scope,
+    period_prefix: &str,
+) -> StoreResult<Vec<(ReportReminder, chrono::DateTime<chrono::Utc>)>> {
+    let rows = sqlx::query(
+        "SELECT m.grid_code, m.rule, m.period_key, m.reporter, m.stage, m.sent_at \
+         FROM report_reminders m JOIN grids g ON g.code = m.grid_code \
+         WHERE g.path LIKE $1 AND m.period_key LIKE $2 ORDER BY m.sent_at",
+    )
+    .bind(scope.like_pattern())
+    .bind(format!("{period_prefix}%"))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let stage: String = get(r, "stage")?;
+            Ok((
+                ReportReminder {
+                    grid_code: get_parsed(r, "grid_code", GridCode::parse)?,
+                    rule: get(r, "rule")?,
+                    period_key: get(r, "period_key")?,
+                    reporter_user: reporter_from_row(r, "report_reminders")?,
+                    stage: ReminderStage::parse(&stage)
+                        .ok_or_else(|| StoreError::Corrupt("report_reminders.stage".into()))?,
+                },
+                get_instant(r, "sent_at")?,
+            ))
+        })
+        .collect()
 }
