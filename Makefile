@@ -76,8 +76,9 @@ openapi-snapshot:
 lint-web: web-deps
 	npm --prefix web run lint
 
+# The browsers (and the tests' own dates) keep the city's time, as its users' do.
 test-web: web build
-	LINZHANG_E2E_REQUIRE=1 LINZHANG_BIN=$(CURDIR)/$(BIN) npm --prefix web run test:e2e
+	TZ=Asia/Shanghai LINZHANG_E2E_REQUIRE=1 LINZHANG_BIN=$(CURDIR)/$(BIN) npm --prefix web run test:e2e
 
 clean:
 	$(CARGO) clean

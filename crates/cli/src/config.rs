@@ -36,6 +36,10 @@ pub struct ConfigArgs {
     /// Minutes between FIRMS fetches (default 60).
     #[arg(long, env = "LINZHANG_FIRMS_EVERY_MINUTES", global = true)]
     pub firms_every_minutes: Option<u64>,
+    /// The city's offset from UTC, whose days, months and years the rules count (default
+    /// +08:00, China Standard Time).
+    #[arg(long, env = "LINZHANG_UTC_OFFSET", global = true)]
+    pub utc_offset: Option<String>,
     /// Seconds between snapshots of cameras that have a snapshot URL (default 60; 0: off).
     #[arg(long, env = "LINZHANG_CAMERA_POLL_SECONDS", global = true)]
     pub camera_poll_seconds: Option<u64>,
@@ -62,6 +66,7 @@ struct FileConfig {
     camera_poll_seconds: Option<u64>,
     fire_model: Option<PathBuf>,
     data_dir: Option<PathBuf>,
+    utc_offset: Option<String>,
 }
 
 /// The effective configuration.
@@ -76,6 +81,8 @@ pub struct Config {
     pub camera_poll_seconds: u64,
     pub fire_model: Option<PathBuf>,
     pub data_dir: PathBuf,
+    /// `+08:00`.
+    pub utc_offset: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -90,6 +97,7 @@ impl std::fmt::Debug for Config {
             .field("camera_poll_seconds", &self.camera_poll_seconds)
             .field("fire_model", &self.fire_model)
             .field("data_dir", &self.data_dir)
+            .field("utc_offset", &self.utc_offset)
             .finish()
     }
 }
@@ -158,6 +166,14 @@ impl Config {
             .clone()
             .or(file.data_dir)
             .unwrap_or_else(|| default_data_dir(&database));
+        let utc_offset = args
+            .utc_offset
+            .clone()
+            .or(file.utc_offset)
+            .unwrap_or_else(|| "+08:00".into());
+        if linzhang_domain::Zone::parse(&utc_offset).is_none() {
+            anyhow::bail!("utc_offset {utc_offset:?} is not an offset such as +08:00");
+        }
         Ok(Self {
             database,
             data_dir,
@@ -183,7 +199,13 @@ impl Config {
                 .or(file.camera_poll_seconds)
                 .unwrap_or(60),
             fire_model: args.fire_model.clone().or(file.fire_model),
+            utc_offset,
         })
+    }
+
+    /// The city's civil time.
+    pub fn zone(&self) -> linzhang_domain::Zone {
+        linzhang_domain::Zone::parse(&self.utc_offset).unwrap_or_default()
     }
 
     /// The configuration as TOML, secrets hidden.
@@ -232,6 +254,17 @@ mod tests {
         assert_eq!(c.listen, "0.0.0.0:9000");
         assert_eq!(c.public_base_url, DEFAULT_PUBLIC_BASE_URL);
         assert_eq!(c.data_dir, PathBuf::from("."), "beside the database");
+        assert_eq!(
+            c.zone(),
+            linzhang_domain::Zone::china(),
+            "China time by default"
+        );
+        let bad = ConfigArgs {
+            utc_offset: Some("Beijing".into()),
+            ..ConfigArgs::default()
+        };
+        let e = Config::resolve(&bad).expect_err("not an offset");
+        assert!(e.to_string().contains("+08:00"), "{e}");
         assert_eq!(
             default_data_dir("sqlite:///var/lib/lz/lz.db?mode=rwc"),
             PathBuf::from("/var/lib/lz")

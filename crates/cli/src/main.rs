@@ -239,6 +239,7 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
             camera_poll_every: (config.camera_poll_seconds > 0)
                 .then(|| std::time::Duration::from_secs(config.camera_poll_seconds)),
             data_dir: config.data_dir.clone(),
+            zone: config.zone(),
         },
         linzhang_server::local_files(&config.data_dir.join("files")).with_context(|| {
             format!(

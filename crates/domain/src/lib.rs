@@ -27,7 +27,7 @@ pub mod webhook;
 
 pub use access::{Action, Role, Scope};
 pub use area::{AreaCode, FourSides};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock, Zone};
 pub use grid::{GridCode, GridCodeError, Level};
 pub use incident::{IncidentAction, IncidentSource, IncidentState, Priority};
 pub use org::{PostKind, StaffKind, TeamLevel};

@@ -78,7 +78,7 @@ pub async fn escalate_overdue(state: &AppState) -> Result<usize, ApiError> {
 /// and tells the addressee and the grid above; answers how many were escalated.
 pub async fn escalate_overdue_sheets(state: &AppState) -> Result<usize, ApiError> {
     let now = state.clock.now();
-    let today = now.date_naive();
+    let today = state.date_of(now);
     let ctx = WriteCtx {
         actor: Actor::system("overdue"),
         at: now,
@@ -111,7 +111,7 @@ pub async fn escalate_overdue_sheets(state: &AppState) -> Result<usize, ApiError
 /// fourth quarter is due in January). Answers how many reminders were sent.
 pub async fn remind_reports(state: &AppState) -> Result<usize, ApiError> {
     let now = state.clock.now();
-    let today = now.date_naive();
+    let today = state.date_of(now);
     let all = Scope::everything();
     let mut sent = 0;
     for year in [today.year() - 1, today.year()] {

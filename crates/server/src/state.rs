@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use linzhang_domain::Clock;
+use chrono::{DateTime, NaiveDate, Utc};
+use linzhang_domain::{Clock, Zone};
 use linzhang_raster::fire::{ClassicalDetector, Detector};
 use linzhang_store::Store;
 
@@ -23,6 +24,8 @@ pub struct ServerConfig {
     pub camera_poll_every: Option<StdDuration>,
     /// Where the server keeps files it is given (uploaded imagery under `imagery/`).
     pub data_dir: std::path::PathBuf,
+    /// The city's civil time: whose days, months and years the rules count.
+    pub zone: Zone,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +38,7 @@ impl Default for ServerConfig {
             firms_every: StdDuration::from_hours(1),
             camera_poll_every: Some(StdDuration::from_mins(1)),
             data_dir: "./data".into(),
+            zone: Zone::default(),
         }
     }
 }
@@ -85,6 +89,21 @@ impl AppState {
             deliveries: Arc::default(),
             files,
         }
+    }
+
+    /// Today in the city's calendar.
+    pub fn today(&self) -> NaiveDate {
+        self.config.zone.date(self.clock.now())
+    }
+
+    /// The city's calendar day at an instant.
+    pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        self.config.zone.date(at)
+    }
+
+    /// The instant a day of the city's calendar begins.
+    pub fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.config.zone.start_of(day)
     }
 
     /// The same state with another text-message sender (an operator's gateway).

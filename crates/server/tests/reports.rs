@@ -6,7 +6,7 @@ mod common;
 
 use chrono::Duration;
 use common::{TestApp, code};
-use linzhang_domain::Role;
+use linzhang_domain::{Clock, Role};
 use serde_json::{Value, json};
 
 fn row<'a>(board: &'a Value, grid: &str, rule: &str, period: &str) -> &'a Value {
@@ -415,4 +415,24 @@ async fn reports_not_submitted_are_reminded_once_before_and_once_after_the_due_d
     app.clock.advance(Duration::days(30));
     job(&app.state).await.expect("job");
     assert_eq!(inbox_kinds(&app, "office.az").await.len(), 2);
+}
+
+#[tokio::test]
+async fn due_days_are_days_of_the_citys_calendar() {
+    let app = TestApp::start(&[("office.dt", Role::Office, "320205001")]).await;
+    // From 2026-09-21T14:13:20Z to 2026-10-10T17:00:00Z: 01:00 on 11 October in Wuxi, a day
+    // after the third quarter's report was due, though still 10 October in UTC.
+    app.clock
+        .advance(Duration::days(19) + Duration::hours(2) + Duration::seconds(46 * 60 + 40));
+    assert_eq!(app.clock.now().to_rfc3339(), "2026-10-10T17:00:00+00:00");
+    let dt = app.token("office.dt").await;
+    let report = json!({"id": "0192f7a0-0000-7000-8000-0000000000e1", "period_key": "2026-Q3",
+        "title": "东亭街道第三季度林长制工作进展"});
+    let r = app.post(&dt, "/api/v1/reports", &report).await;
+    assert_eq!(r.status(), 201);
+    let stored = json_of(r).await;
+    assert_eq!(
+        (stored["due"].as_str(), stored["status"].as_str()),
+        (Some("2026-10-10"), Some("late"))
+    );
 }

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use linzhang_domain::patrol::{self, AREA_RULE_TABLE, PatrolKind, Period};
 use linzhang_domain::{Action, AreaCode};
 use linzhang_geo::geo::{Geometry, MultiPolygon};
@@ -73,7 +73,7 @@ pub async fn coverage_of_area(
     let day = match &q.date {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request("bad_date", "date must be YYYY-MM-DD"))?,
-        None => state.clock.now().date_naive(),
+        None => state.today(),
     };
     let area = state.store.area(&caller.scope, &code).await?;
     let table = state.store.code_table(AREA_RULE_TABLE, None).await?;
@@ -93,13 +93,12 @@ pub async fn coverage_of_area(
             ));
         }
     };
-    let start = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
     let filter_by = PatrolFilter {
         kind: Some(PatrolKind::Ranger),
         state: None,
         user_id: None,
-        from: Some(start(from)),
-        to: Some(start(to)),
+        from: Some(state.day_start(from)),
+        to: Some(state.day_start(to)),
         limit: 10_000,
     };
     let patrols = state.store.patrols(&caller.scope, &filter_by).await?;

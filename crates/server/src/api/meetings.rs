@@ -86,7 +86,7 @@ fn day(state: &AppState, q: &MeetingQuery) -> ApiResult<NaiveDate> {
     match &q.date {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request("bad_date", "date must be YYYY-MM-DD")),
-        None => Ok(state.clock.now().date_naive()),
+        None => Ok(state.today()),
     }
 }
 

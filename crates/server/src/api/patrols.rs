@@ -459,11 +459,7 @@ pub async fn live(
         )
         .await?;
     let now = state.clock.now();
-    let today = now
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .ok_or_else(ApiError::internal)?;
+    let today = state.day_start(state.date_of(now));
     let mut patrols = Vec::new();
     for s in [PatrolState::Active, PatrolState::Paused] {
         let f = PatrolFilter {
@@ -564,20 +560,15 @@ pub async fn compliance(
     let day = match &q.date {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request("bad_date", "date must be YYYY-MM-DD"))?,
-        None => state.clock.now().date_naive(),
+        None => state.today(),
     };
     let table = state.store.code_table(RULE_TABLE, None).await?;
     let mut out = Vec::new();
     // One query per distinct period (month, quarter, year).
     for ((start, end), rules) in patrol::by_period(&patrol::rules(&table.table), day) {
-        let at = |d: NaiveDate| {
-            d.and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc())
-                .ok_or_else(ApiError::internal)
-        };
         let counts = state
             .store
-            .chief_patrol_counts(&caller.scope, at(start)?, at(end)?)
+            .chief_patrol_counts(&caller.scope, state.day_start(start), state.day_start(end))
             .await?;
         for c in counts {
             let level = c.grid_code.level();

@@ -12,7 +12,7 @@ use linzhang_domain::patrol::Period;
 use linzhang_domain::report::{
     self, REPORT_RULE_TABLE, ReminderStage, ReportRule, ReportStatus, Reporter, SERVICE_KIND_TABLE,
 };
-use linzhang_domain::{AreaCode, GridCode, Role, Scope};
+use linzhang_domain::{AreaCode, GridCode, Role, Scope, Zone};
 use linzhang_store::{Report, ReportReminder, ServiceEntry, User};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,10 +26,6 @@ use crate::state::AppState;
 async fn report_rules(state: &AppState) -> ApiResult<Vec<ReportRule>> {
     let table = state.store.code_table(REPORT_RULE_TABLE, None).await?;
     Ok(report::rules(&table.table))
-}
-
-fn today(state: &AppState) -> NaiveDate {
-    state.clock.now().date_naive()
 }
 
 fn parse_period(key: &str) -> ApiResult<(Period, NaiveDate)> {
@@ -100,7 +96,7 @@ pub struct ReportView {
     pub to_office_grid: Option<String>,
 }
 
-fn view(r: &Report, rules: &[ReportRule]) -> ReportView {
+fn view(state: &AppState, r: &Report, rules: &[ReportRule]) -> ReportView {
     let rule = rules.iter().find(|x| x.code == r.rule);
     let reporter = rule.map_or_else(
         || {
@@ -112,7 +108,7 @@ fn view(r: &Report, rules: &[ReportRule]) -> ReportView {
         },
         |x| x.reporter,
     );
-    let submitted = r.submitted_at.date_naive();
+    let submitted = state.date_of(r.submitted_at);
     let due = rule
         .zip(Period::parse_key(&r.period_key))
         .map_or(submitted, |(x, (_, start))| x.due(start));
@@ -171,7 +167,7 @@ pub async fn submit(
     let (reporter, grid) = reporting_grid(&state, &caller, b.grid_code.as_deref()).await?;
     let rules = report_rules(&state).await?;
     let (rule, start) = rule_of(&rules, &caller.user, reporter, &b.period_key)?;
-    if today(&state) < start {
+    if state.today() < start {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "period_not_started",
@@ -197,7 +193,7 @@ pub async fn submit(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(view(&stored, &rules))))
+    Ok((status, Json(view(&state, &stored, &rules))))
 }
 
 /// One report in the caller's scope.
@@ -211,7 +207,7 @@ pub async fn detail(
 ) -> ApiResult<Json<ReportView>> {
     let id = parse_uuid(&id, "id")?;
     let r = state.store.report(&caller.scope, id).await?;
-    Ok(Json(view(&r, &report_rules(&state).await?)))
+    Ok(Json(view(&state, &r, &report_rules(&state).await?)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -286,6 +282,7 @@ struct Known<'a> {
     rules: &'a [ReportRule],
     year: i32,
     today: NaiveDate,
+    zone: Zone,
     reports: &'a [Report],
     reminders: &'a [(ReportReminder, DateTime<Utc>)],
 }
@@ -320,7 +317,7 @@ fn rows_of(o: &Owing<'_>, k: &Known<'_>) -> Vec<Owed> {
                 period_start: e.period_start.to_string(),
                 period_end: e.period_end.to_string(),
                 due: e.due.to_string(),
-                status: report::status(e.due, found.map(|r| r.submitted_at.date_naive()), k.today),
+                status: report::status(e.due, found.map(|r| k.zone.date(r.submitted_at)), k.today),
                 report_id: found.map(|r| r.id.to_string()),
                 title: found.map(|r| r.title.clone()),
                 submitted_at: found.map(|r| instant(r.submitted_at)),
@@ -361,6 +358,7 @@ pub(crate) async fn owed(
         rules: &rules,
         year,
         today,
+        zone: state.config.zone,
         reports: &reports,
         reminders: &reminders,
     };
@@ -417,7 +415,7 @@ pub async fn board(
         )
         .await?;
     let scope = sub_scope(&state, &caller, q.grid.as_deref()).await?;
-    let today = today(&state);
+    let today = state.today();
     let year = q.year.unwrap_or(today.year());
     let rows = owed(&state, &scope, year, today)
         .await?
@@ -624,7 +622,7 @@ pub async fn service_log(
         )
         .await?;
     let scope = sub_scope(&state, &caller, q.grid.as_deref()).await?;
-    let today = today(&state);
+    let today = state.today();
     let from = match &q.from {
         Some(d) => parse_date(d, "from")?,
         None => Period::Month.bounds(today).0,

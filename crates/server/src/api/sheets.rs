@@ -157,12 +157,7 @@ pub(crate) async fn view_for(
     s: &ContactSheet,
 ) -> ApiResult<SheetView> {
     let labels = Labels::load(state, &[DEPARTMENT_TABLE]).await?;
-    Ok(view(
-        s,
-        sides(caller, s),
-        &labels,
-        state.clock.now().date_naive(),
-    ))
+    Ok(view(s, sides(caller, s), &labels, state.today()))
 }
 
 /// Issue a contact sheet (交办) from a grid in the caller's scope to a grid in it or to a member
@@ -228,7 +223,7 @@ pub async fn list(
     caller: Caller,
     Query(q): Query<SheetQuery>,
 ) -> ApiResult<Json<Vec<SheetView>>> {
-    let today = state.clock.now().date_naive();
+    let today = state.today();
     let mut filter = SheetFilter::default();
     match q.status.as_deref() {
         None | Some("") => {}

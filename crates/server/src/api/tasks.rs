@@ -127,7 +127,7 @@ async fn rolled_up(state: &AppState, caller: &Caller) -> ApiResult<Vec<TaskView>
             reported: t.reported,
         })
         .collect();
-    let progress = task::roll_up(&nodes, state.clock.now().date_naive());
+    let progress = task::roll_up(&nodes, state.today());
     let labels = Labels::load(state, &[KIND_TABLE]).await?;
     Ok(tasks
         .iter()
