@@ -128,6 +128,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::file))
         .routes(routes!(attachments::thumbnail))
+        .routes(routes!(spots::photos::upload, spots::photos::list))
+        .routes(routes!(spots::photos::file))
+        .routes(routes!(spots::photos::thumbnail))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
 }
