@@ -309,6 +309,10 @@ async fn add_photo(
 }
 
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one story, from the phone's upload to who sees it"
+)]
 async fn verification_photos_are_stored_once_and_seen_by_whoever_reads_the_spot() {
     let app = TestApp::start(&[
         ("admin", Role::Admin, "320200"),
@@ -335,7 +339,10 @@ async fn verification_photos_are_stored_once_and_seen_by_whoever_reads_the_spot(
             .await,
     )
     .await;
-    let spot = spots["features"][0]["id"].as_str().expect("spot").to_owned();
+    let spot = spots["features"][0]["id"]
+        .as_str()
+        .expect("spot")
+        .to_owned();
     let photo = std::fs::read(format!("{FIRE}/fire/13518571.jpg")).expect("photo");
     let original = image::load_from_memory(&photo).expect("decodes");
 

@@ -180,7 +180,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         attachment: &crate::Attachment,
     ) -> StoreResult<(crate::Attachment, bool)>;
     /// The attachments of an incident or a change spot in scope, oldest first.
-    async fn attachments(&self, scope: &Scope, owner: Owner) -> StoreResult<Vec<crate::Attachment>>;
+    async fn attachments(&self, scope: &Scope, owner: Owner)
+    -> StoreResult<Vec<crate::Attachment>>;
     /// One attachment of an incident or a change spot in scope.
     async fn attachment(
         &self,

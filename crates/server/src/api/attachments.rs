@@ -10,9 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use linzhang_domain::attachment::{
-    MediaKind, MediaType, Owner, SNIFF_BYTES, THUMBNAIL_SIDE,
-};
+use linzhang_domain::attachment::{MediaKind, MediaType, Owner, SNIFF_BYTES, THUMBNAIL_SIDE};
 use linzhang_domain::incident::may_report;
 use linzhang_store::{Attachment, StoreError};
 use object_store::PutPayload;
@@ -212,9 +210,7 @@ pub(crate) async fn store_upload(
     };
     let prefix = key_prefix(owner);
     let key = format!("{prefix}/{id}.{}", media.as_str());
-    let thumbnail_key = thumb
-        .as_ref()
-        .map(|_| format!("{prefix}/{id}.thumb.jpg"));
+    let thumbnail_key = thumb.as_ref().map(|_| format!("{prefix}/{id}.thumb.jpg"));
     let size = i64::try_from(data.len()).map_err(|_| ApiError::internal())?;
     state
         .files

@@ -155,7 +155,10 @@ async fn detail_of(state: &AppState, caller: &Caller, id: uuid::Uuid) -> ApiResu
     let events = state.store.incident_events(&caller.scope, id).await?;
     let attachments = state
         .store
-        .attachments(&caller.scope, linzhang_domain::attachment::Owner::Incident(id))
+        .attachments(
+            &caller.scope,
+            linzhang_domain::attachment::Owner::Incident(id),
+        )
         .await?;
     let labels = Labels::load(state, &[KIND_TABLE]).await?;
     Ok(IncidentDetail {

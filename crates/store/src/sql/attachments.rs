@@ -82,13 +82,19 @@ fn kind_of(owner: Owner) -> fn(Uuid) -> Owner {
     }
 }
 
-async fn by_id(conn: &mut AnyConnection, owner: Owner, id: Uuid) -> StoreResult<Option<Attachment>> {
+async fn by_id(
+    conn: &mut AnyConnection,
+    owner: Owner,
+    id: Uuid,
+) -> StoreResult<Option<Attachment>> {
     let sql = format!("{} WHERE id = $1", select(&table(owner)));
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?;
-    row.as_ref().map(|r| from_row(r, kind_of(owner))).transpose()
+    row.as_ref()
+        .map(|r| from_row(r, kind_of(owner)))
+        .transpose()
 }
 
 /// Records an attachment of an owner in scope; answers it and whether it was created. The

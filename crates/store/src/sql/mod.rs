@@ -311,7 +311,11 @@ impl Store for SqlStore {
     ) -> StoreResult<(crate::Attachment, bool)> {
         attachments::add(self, ctx, scope, attachment).await
     }
-    async fn attachments(&self, scope: &Scope, owner: Owner) -> StoreResult<Vec<crate::Attachment>> {
+    async fn attachments(
+        &self,
+        scope: &Scope,
+        owner: Owner,
+    ) -> StoreResult<Vec<crate::Attachment>> {
         attachments::list(self, scope, owner).await
     }
     async fn attachment(
