@@ -1,17 +1,20 @@
 // End-to-end: 核查图斑 in the field app on an emulated phone. The 锡山区 office uploads a batch
 // with one change spot in 东亭一村; the village ranger finds it in the list (with its distance),
-// opens it, loses the connection, verifies it as illegal felling, and comes back online; the
-// first answer is lost on the way so the app sends again. The server holds one verification
-// and one case.
+// opens it, loses the connection, verifies it as illegal felling with a photo (核实照片), and
+// comes back online; the first answers are lost on the way so the app sends again. The server
+// holds one verification, one case and one photo, whose thumbnail the office sees on its page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { devices } from 'playwright-core';
-import { launchBrowser, screenshot } from './browser.mjs';
-import { missingPrerequisite, startServer } from './server.mjs';
-import { PASSWORD, apiAs, roomInside } from './api.mjs';
+import { launchBrowser, login, newPage, screenshot, tableRows } from './browser.mjs';
+import { missingPrerequisite, startServer, webDir } from './server.mjs';
+import { PASSWORD, apiAs, roomInside, tokenOf } from './api.mjs';
 
 const RANGER = 'ranger.dongting';
 const VILLAGE = '320205001001';
+const PHOTO = path.resolve(webDir, '../../shared/data/fire/fire/13518571.jpg');
 const missing = missingPrerequisite();
 if (missing && process.env.LINZHANG_E2E_REQUIRE === '1') throw new Error(`e2e cannot run: ${missing}`);
 const when = { skip: missing ?? false, timeout: 180_000 };
@@ -31,7 +34,7 @@ describe('field app: change spots', () => {
     await server?.stop();
   });
 
-  test('a ranger verifies a change spot offline; it is verified once and one case is opened', when, async () => {
+  test('a ranger verifies a change spot offline with a photo; it is verified once, one case is opened, the photo kept once', when, async () => {
     const office = await apiAs(server.url, 'office.xishan');
     const boundary = await office('GET', `/api/v1/grids/${VILLAGE}/boundary`);
     const [x, y] = roomInside(boundary.geometry ?? boundary);
@@ -122,22 +125,27 @@ describe('field app: change spots', () => {
     await phone.getByTestId('field-spot-legal').getByText('违法').click();
     await phone.getByTestId('field-spot-area').locator('input').fill('1.8');
     await phone.getByTestId('field-spot-note').fill('无采伐证');
+    await phone.getByTestId('field-spot-camera').setInputFiles(PHOTO);
+    await phone.getByTestId('field-spot-photo').waitFor();
     await phone.getByTestId('field-spot-submit').click();
     await phone.getByTestId('field-spot-queued').waitFor();
-    await syncState.filter({ hasText: '待同步 1 条' }).waitFor();
+    await syncState.filter({ hasText: '待同步 2 条' }).waitFor();
     await screenshot(phone, 'field-spot-queued');
 
-    // Back online, the first answer is lost after the server stored the verification.
-    let lost = 0;
-    await phone.route('**/api/v1/change-spots/*/verification', async (route) => {
-      if (lost > 0) return route.fallback();
-      lost += 1;
+    // Back online, the first answers are lost after the server stored the verification and the
+    // photo.
+    const lost = { verification: 0, photo: 0 };
+    const loseFirst = (what) => async (route) => {
+      if (lost[what] > 0) return route.fallback();
+      lost[what] += 1;
       await route.fetch();
       await route.abort('connectionreset');
-    });
+    };
+    await phone.route('**/api/v1/change-spots/*/verification', loseFirst('verification'));
+    await phone.route((url) => /\/api\/v1\/change-spots\/[^/]+\/photos$/.test(url.pathname), loseFirst('photo'));
     await context.setOffline(false);
     await syncState.filter({ hasText: '已同步' }).waitFor({ timeout: 60_000 });
-    assert.equal(lost, 1, 'an answer was lost and the verification sent again');
+    assert.deepEqual(lost, { verification: 1, photo: 1 }, 'answers were lost and both sent again');
     await phone.getByTestId('field-spots').getByText('没有待核实的图斑').waitFor();
 
     // The server holds one verification and one case.
@@ -156,6 +164,38 @@ describe('field app: change spots', () => {
     assert.equal(cases.length, 1, 'one case');
     assert.equal(cases[0].id, p.incident_id);
     assert.equal(cases[0].kind, 'illegal_logging');
+
+    // The photo is kept once, byte for byte, with a thumbnail.
+    const photos = await ranger('GET', `/api/v1/change-spots/${spotId}/photos`);
+    assert.equal(photos.length, 1, 'the photo stored once');
+    const bytes = readFileSync(PHOTO);
+    assert.deepEqual([photos[0].media_type, photos[0].size_bytes, photos[0].uploaded_by], ['jpeg', bytes.length, RANGER]);
+    const photoAudit = await admin('GET', '/api/v1/audit?action=change_spot.photo');
+    assert.equal(photoAudit.items.length, 1, 'added once');
+    const token = await tokenOf(server.url, RANGER);
+    const thumb = await fetch(`${server.url}${photos[0].thumbnail_url}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(thumb.status, 200);
+    assert.equal(thumb.headers.get('content-type'), 'image/jpeg');
+    const small = Buffer.from(await thumb.arrayBuffer());
+    assert.ok(small.length > 0 && small.length < bytes.length, 'a thumbnail, smaller than the photo');
     await context.close();
+
+    // The office selects the spot on its page and sees the photo's thumbnail.
+    const page = await newPage(browser, server.url);
+    await login(page, 'office.xishan', PASSWORD);
+    await page.getByTestId('menu-spots').click();
+    await page.waitForURL(/\/spots$/);
+    const rows = tableRows(page.getByTestId('spots-table'));
+    await rows.first().waitFor();
+    await rows.first().click();
+    const shown = page.getByTestId('spot-photo');
+    await shown.first().waitFor();
+    assert.equal(await shown.count(), 1);
+    assert.equal(await shown.getAttribute('href'), photos[0].url);
+    const img = shown.locator('img');
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    assert.ok((await img.evaluate((el) => el.naturalWidth)) <= 320, 'a thumbnail, not the photo');
+    await screenshot(page, 'spot-photos');
+    await page.context().close();
   });
 });

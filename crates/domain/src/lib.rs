@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod area;
+pub mod attachment;
 pub mod audit;
 pub mod camera;
 pub mod change_spot;

@@ -123,13 +123,21 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(spots::create))
         .routes(routes!(cameras::frame))
         .routes(routes!(imagery::list, imagery::upload))
-        // Photos to 20 MB and videos to 200 MB: the handler reads the body itself and stops at
-        // the limit of the file's type.
+        .merge(file_routes())
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
+}
+
+/// Photos and videos of incidents and change spots: up to 20 MB and 200 MB, the handler reads
+/// the body itself and stops at the limit of the file's type.
+fn file_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::file))
         .routes(routes!(attachments::thumbnail))
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024 * 1024))
+        .routes(routes!(spots::photos::upload, spots::photos::list))
+        .routes(routes!(spots::photos::file))
+        .routes(routes!(spots::photos::thumbnail))
 }
 
 /// Liveness and database reachability.

@@ -83,6 +83,9 @@ const ROUTES: &[&str] = &[
     "/api/v1/change-batches/{id}/spots",
     "/api/v1/change-batches/{id}/stats",
     "/api/v1/change-spots/{id}/verification",
+    "/api/v1/change-spots/{id}/photos",
+    "/api/v1/change-spots/{id}/photos/{photo}",
+    "/api/v1/change-spots/{id}/photos/{photo}/thumbnail",
     "/api/v1/change-batches/{id}/export",
     "/api/v1/hotspots/imports",
     "/api/v1/tasks",
@@ -120,7 +123,7 @@ fn openapi_is_31_self_contained_and_complete() {
     for expected in ROUTES {
         assert!(paths.contains(expected), "missing {expected}");
     }
-    assert_eq!(paths.len(), 94, "a new route needs its place in this list");
+    assert_eq!(paths.len(), 97, "a new route needs its place in this list");
 }
 
 #[test]

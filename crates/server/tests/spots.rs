@@ -21,6 +21,20 @@ async fn json_of(r: reqwest::Response) -> Value {
     r.json().await.expect("json")
 }
 
+/// A stand of 乔木林地 in 东亭一村 (the 0.01° square at 120.05, 31.5).
+async fn forest_stand(app: &TestApp, admin: &str) {
+    let stand = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"DI_LEI": "0111", "XIAO_BAN": "0042"}, "geometry": square(120.051, 31.501, 120.059, 31.509)}]});
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/layers/subcompartment/imports?filename=xb.geojson&year=2025"))
+        .bearer_auth(admin)
+        .body(stand.to_string())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 201);
+}
+
 #[tokio::test]
 #[allow(clippy::too_many_lines, reason = "one story, from patches to a case")]
 async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
@@ -33,17 +47,7 @@ async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
     app.person_with_account("ranger", Role::Ranger, "320205001001")
         .await;
     let admin = app.token("admin").await;
-    // A stand of 乔木林地 in 东亭一村 (the 0.01° square at 120.05, 31.5).
-    let stand = json!({"type": "FeatureCollection", "features": [{"type": "Feature",
-        "properties": {"DI_LEI": "0111", "XIAO_BAN": "0042"}, "geometry": square(120.051, 31.501, 120.059, 31.509)}]});
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/layers/subcompartment/imports?filename=xb.geojson&year=2025"))
-        .bearer_auth(&admin)
-        .body(stand.to_string())
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(r.status(), 201);
+    forest_stand(&app, &admin).await;
 
     // Half on the stand; off forest land in 江阴; a sliver on the stand under 1 mu.
     let patches = json!({"type": "FeatureCollection", "features": [
@@ -280,4 +284,164 @@ async fn patches_become_spots_and_an_illegal_one_opens_a_case() {
         .await,
         "bad_format"
     );
+}
+
+const FIRE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/fire");
+const PHOTO: &str = "0192f7a0-0000-7000-8000-0000000000d1";
+
+async fn add_photo(
+    app: &TestApp,
+    token: &str,
+    spot: &str,
+    id: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url(&format!(
+            "/api/v1/change-spots/{spot}/photos?id={id}&name=IMG_0002.jpg"
+        )))
+        .bearer_auth(token)
+        .header("content-type", "image/jpeg")
+        .body(bytes)
+        .send()
+        .await
+        .expect("send")
+}
+
+#[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one story, from the phone's upload to who sees it"
+)]
+async fn verification_photos_are_stored_once_and_seen_by_whoever_reads_the_spot() {
+    let app = TestApp::start(&[
+        ("admin", Role::Admin, "320200"),
+        ("auditor", Role::Auditor, "320200"),
+        ("other", Role::Office, "320205002"),
+    ])
+    .await;
+    app.person_with_account("ranger", Role::Ranger, "320205001001")
+        .await;
+    let admin = app.token("admin").await;
+    forest_stand(&app, &admin).await;
+    let patches = json!({"type": "FeatureCollection", "features": [
+        patch(&square(120.052, 31.502, 120.056, 31.506), "采伐")]});
+    let r = app
+        .post(&admin, "/api/v1/change-batches?name=2026年第3期", &patches)
+        .await;
+    assert_eq!(r.status(), 201);
+    let batch = json_of(r).await["batch"]["id"]
+        .as_str()
+        .expect("batch")
+        .to_owned();
+    let spots = json_of(
+        app.get(&admin, &format!("/api/v1/change-batches/{batch}/spots"))
+            .await,
+    )
+    .await;
+    let spot = spots["features"][0]["id"]
+        .as_str()
+        .expect("spot")
+        .to_owned();
+    let photo = std::fs::read(format!("{FIRE}/fire/13518571.jpg")).expect("photo");
+    let original = image::load_from_memory(&photo).expect("decodes");
+
+    // The ranger photographs the spot; the outbox sends the photo twice.
+    let ranger = app.token("ranger").await;
+    let first = add_photo(&app, &ranger, &spot, PHOTO, photo.clone()).await;
+    assert_eq!(first.status(), 201);
+    let first = json_of(first).await;
+    assert_eq!(
+        (
+            first["kind"].as_str(),
+            first["uploaded_by"].as_str(),
+            first["file_name"].as_str()
+        ),
+        (Some("photo"), Some("ranger"), Some("IMG_0002.jpg"))
+    );
+    assert_eq!(first["size_bytes"], photo.len());
+    assert_eq!(first["width"], original.width());
+    let again = add_photo(&app, &ranger, &spot, PHOTO, photo.clone()).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(json_of(again).await["id"], PHOTO);
+
+    // Not a photo: refused by its bytes, nothing stored.
+    let r = add_photo(
+        &app,
+        &ranger,
+        &spot,
+        "0192f7a0-0000-7000-8000-0000000000d2",
+        b"%PDF-1.7 not a photo".to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), 415);
+    assert_eq!(code(r).await, "unsupported_media_type");
+    // The auditor reads but does not verify.
+    let auditor = app.token("auditor").await;
+    let r = add_photo(
+        &app,
+        &auditor,
+        &spot,
+        "0192f7a0-0000-7000-8000-0000000000d3",
+        photo.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+
+    // Whoever reads the spot sees one photo, the file byte for byte and a small thumbnail.
+    let list = json_of(
+        app.get(&auditor, &format!("/api/v1/change-spots/{spot}/photos"))
+            .await,
+    )
+    .await;
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 1, "{list:?}");
+    let url = list[0]["url"].as_str().expect("url");
+    assert_eq!(url, format!("/api/v1/change-spots/{spot}/photos/{PHOTO}"));
+    let r = app.get(&admin, url).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), photo.as_slice());
+    let r = app
+        .get(&admin, list[0]["thumbnail_url"].as_str().expect("thumb"))
+        .await;
+    assert_eq!(r.status(), 200);
+    let small = image::load_from_memory(&r.bytes().await.expect("bytes")).expect("decodes");
+    assert!(small.width().max(small.height()) <= 320);
+    assert!(small.width() < original.width());
+    assert!(
+        app.dir
+            .path()
+            .join(format!("files/change-spots/{spot}/{PHOTO}.jpeg"))
+            .exists()
+    );
+    let audit = json_of(
+        app.get(&admin, "/api/v1/audit?action=change_spot.photo")
+            .await,
+    )
+    .await;
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
+
+    // Another town's office sees none of it and cannot add to it.
+    let other = app.token("other").await;
+    for path in [
+        format!("/api/v1/change-spots/{spot}/photos"),
+        url.to_owned(),
+        format!("{url}/thumbnail"),
+    ] {
+        assert_eq!(app.get(&other, &path).await.status(), 404, "{path}");
+    }
+    let r = add_photo(
+        &app,
+        &other,
+        &spot,
+        "0192f7a0-0000-7000-8000-0000000000d4",
+        photo,
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let r = app
+        .get(&admin, "/api/v1/change-spots/not-a-uuid/photos")
+        .await;
+    assert_eq!(code(r).await, "invalid_id");
 }

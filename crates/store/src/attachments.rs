@@ -1,16 +1,17 @@
-//! Attachments of incidents: the record of a photo or video kept in the object store.
+//! Attachments: the record of a photo or video kept in the object store, of an incident (事件附件)
+//! or of a change spot's field verification (核实照片).
 
 use chrono::{DateTime, Utc};
-use linzhang_domain::incident::attachment::MediaType;
+use linzhang_domain::attachment::{MediaType, Owner};
 use uuid::Uuid;
 
-/// A file attached to an incident; the bytes are in the object store under `object_key` (and
-/// its thumbnail under `thumbnail_key`). The id is minted by the uploading client, so a retried
-/// upload finds the stored record.
+/// A file attached to an incident or a change spot; the bytes are in the object store under
+/// `object_key` (and its thumbnail under `thumbnail_key`). The id is minted by the uploading
+/// client, so a retried upload finds the stored record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Attachment {
     pub id: Uuid,
-    pub incident_id: Uuid,
+    pub owner: Owner,
     pub media_type: MediaType,
     pub size_bytes: i64,
     /// Hex SHA-256 of the file.

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
+use linzhang_domain::attachment::Owner;
 use linzhang_domain::codes::CodeTable;
 use linzhang_domain::layer::Placement;
 use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
@@ -169,26 +170,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         due_after_escalation: Option<Duration>,
     ) -> StoreResult<Incident>;
 
-    /// Records a photo or video of an incident in scope (the bytes are already in the object
-    /// store); answers it and whether it was created. A retried upload with the same id answers
-    /// the stored record; the same id on another incident is a conflict.
-    async fn attach_to_incident(
+    /// Records a photo or video of an incident or a change spot in scope (the bytes are already
+    /// in the object store); answers it and whether it was created. A retried upload with the
+    /// same id answers the stored record; the same id on another owner is a conflict.
+    async fn attach(
         &self,
         ctx: &WriteCtx,
         scope: &Scope,
         attachment: &crate::Attachment,
     ) -> StoreResult<(crate::Attachment, bool)>;
-    /// The attachments of an incident in scope, oldest first.
-    async fn incident_attachments(
+    /// The attachments of an incident or a change spot in scope, oldest first.
+    async fn attachments(&self, scope: &Scope, owner: Owner)
+    -> StoreResult<Vec<crate::Attachment>>;
+    /// One attachment of an incident or a change spot in scope.
+    async fn attachment(
         &self,
         scope: &Scope,
-        incident: Uuid,
-    ) -> StoreResult<Vec<crate::Attachment>>;
-    /// One attachment of an incident in scope.
-    async fn incident_attachment(
-        &self,
-        scope: &Scope,
-        incident: Uuid,
+        owner: Owner,
         id: Uuid,
     ) -> StoreResult<crate::Attachment>;
 

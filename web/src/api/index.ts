@@ -2,6 +2,7 @@
 import { request } from './http';
 import type {
   AlarmView,
+  AttachmentView,
   AppointmentRequest,
   BatchCreated,
   BatchView,
@@ -167,6 +168,8 @@ export const api = {
     `${V1}/change-batches/${seg(batch)}/export?format=${seg(format)}`,
   verifySpot: (spot: string, body: VerificationBody) =>
     request<Feature<Geometry | null, SpotProperties>>(`${V1}/change-spots/${seg(spot)}/verification`, { method: 'POST', body }),
+  /** The photos of a spot's field verification (核实照片), oldest first. */
+  spotPhotos: (spot: string) => request<AttachmentView[]>(`${V1}/change-spots/${seg(spot)}/photos`),
   cameras: () => request<CameraView[]>(`${V1}/cameras`),
   alarms: (state?: 'pending' | 'confirmed' | 'dismissed') => request<AlarmView[]>(`${V1}/alarms`, { query: { state } }),
   alarmImageUrl: (id: string) => `${V1}/alarms/${seg(id)}/image`,

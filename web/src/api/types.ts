@@ -86,6 +86,7 @@ export type BatchView = Schemas['BatchView'];
 export type BatchCreated = Schemas['BatchCreated'];
 export type CountyStats = Schemas['CountyStats'];
 export type VerificationBody = Schemas['VerificationBody'];
+export type AttachmentView = Schemas['AttachmentView'];
 export type CameraView = Schemas['CameraView'];
 export type AlarmView = Schemas['AlarmView'];
 export type DecisionBody = Schemas['DecisionBody'];

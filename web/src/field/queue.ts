@@ -1,6 +1,7 @@
 // The field app's outbox (离线队列): every action is written to IndexedDB first, with the ids
 // the server will store it under, and leaves the queue only when the server has acknowledged it.
-// Photos wait here as Blobs until their incident is created (the queue is sent in order).
+// Photos wait here as Blobs until their incident is created or their change spot verified (the
+// queue is sent in order).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type {
   CheckinBody,
@@ -11,6 +12,10 @@ import type {
   ProgressBody,
   VerificationBody,
 } from '../api/types';
+import { uuid7 } from './ids';
+
+/** What a photo belongs to: an incident (事件附件) or a change spot's verification (核实照片). */
+export type AttachmentOwner = { kind: 'incident'; id: string } | { kind: 'spot'; id: string };
 
 export type Job =
   | { kind: 'checkin'; body: CheckinBody }
@@ -18,7 +23,15 @@ export type Job =
   | { kind: 'points'; patrolId: string; points: PatrolPoint[] }
   | { kind: 'patrol-action'; patrolId: string; action: PatrolAction }
   | { kind: 'incident'; body: NewIncident }
-  | { kind: 'attachment'; incidentId: string; id: string; name: string; blob: Blob }
+  | {
+      kind: 'attachment';
+      owner: AttachmentOwner;
+      /** Entries queued before photos had owners of several kinds: always an incident. */
+      incidentId?: string;
+      id: string;
+      name: string;
+      blob: Blob;
+    }
   | { kind: 'verification'; spotId: string; body: VerificationBody }
   | { kind: 'task-progress'; taskId: string; body: ProgressBody };
 
@@ -44,6 +57,18 @@ function open(): Promise<IDBPDatabase<FieldDb>> {
     },
   });
   return db;
+}
+
+/** The jobs sending photos, each under an id of its own (a resend is stored once). */
+export function photoJobs(owner: AttachmentOwner, photos: File[]): Job[] {
+  return photos.map((f) => ({
+    kind: 'attachment',
+    owner,
+    id: uuid7(),
+    name: f.name,
+    // A Blob copy: the File of an <input> may not outlive the page on every browser.
+    blob: new Blob([f], { type: f.type }),
+  }));
 }
 
 /** Appends jobs in one transaction (an incident and its photos are queued together or not at all). */

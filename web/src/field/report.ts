@@ -3,7 +3,7 @@
 import type { NewIncident, Priority } from '../api/types';
 import { uuid7 } from './ids';
 import { locate } from './patrol';
-import { enqueue, type Job } from './queue';
+import { enqueue, photoJobs } from './queue';
 import { kick } from './sync';
 
 /** The kinds a ranger reports from the field (codes of the `incident_kind` table). */
@@ -45,15 +45,7 @@ export async function report(r: Report): Promise<string> {
     lon: fix?.lon ?? null,
     lat: fix?.lat ?? null,
   };
-  const photos: Job[] = r.photos.map((f) => ({
-    kind: 'attachment',
-    incidentId: id,
-    id: uuid7(),
-    name: f.name,
-    // A Blob copy: the File of an <input> may not outlive the page on every browser.
-    blob: new Blob([f], { type: f.type }),
-  }));
-  await enqueue({ kind: 'incident', body }, ...photos);
+  await enqueue({ kind: 'incident', body }, ...photoJobs({ kind: 'incident', id }, r.photos));
   kick();
   return id;
 }

@@ -4,7 +4,7 @@
 import type { Geometry } from 'geojson';
 import { api } from '../api';
 import type { BatchView, SceneView, SpotProperties, VerificationBody } from '../api/types';
-import { enqueue } from './queue';
+import { enqueue, photoJobs } from './queue';
 import { kick } from './sync';
 
 export interface FieldSpot {
@@ -124,8 +124,11 @@ export function beforeAfterScenes(
   return { before: before ?? null, after: after ?? null };
 }
 
-/** Queues a verification (sent once by the outbox; the server acknowledges a repeat). */
-export async function queueVerification(spotId: string, body: VerificationBody): Promise<void> {
-  await enqueue({ kind: 'verification', spotId, body });
+/**
+ * Queues a verification and its photos (核实照片) in one transaction, the photos after it; each is
+ * sent once by the outbox (the server acknowledges a repeat).
+ */
+export async function queueVerification(spotId: string, body: VerificationBody, photos: File[] = []): Promise<void> {
+  await enqueue({ kind: 'verification', spotId, body }, ...photoJobs({ kind: 'spot', id: spotId }, photos));
   kick();
 }

@@ -93,7 +93,10 @@ function send(job: Job, points: Job[]): Promise<Outcome> {
       return json(`${V1}/incidents`, job.body);
     case 'attachment': {
       const q = new URLSearchParams({ id: job.id, name: job.name });
-      return post(`${V1}/incidents/${job.incidentId}/attachments?${q}`, job.blob, job.blob.type || 'application/octet-stream');
+      const owner = job.owner ?? { kind: 'incident', id: job.incidentId ?? '' };
+      const files = owner.kind === 'incident' ? `incidents/${owner.id}/attachments` : `change-spots/${owner.id}/photos`;
+      // A resent file (same id) answers the stored one.
+      return post(`${V1}/${files}?${q}`, job.blob, job.blob.type || 'application/octet-stream');
     }
     case 'verification':
       // The server answers a repeat of the same finding with 200 (a lost answer is safe).

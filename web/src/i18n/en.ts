@@ -68,6 +68,7 @@ const en: Messages = {
     note: 'Note',
     verified: 'Verification saved',
     caseOpened: 'Verified illegal: a case was opened',
+    photosOf: 'Verification photos of spot no. {seq}',
     case: 'Case',
   },
   cameras: {
@@ -177,6 +178,7 @@ const en: Messages = {
       legality: 'Legal / illegal',
       legalRequired: 'Choose legal or illegal',
       verifiedAreaMu: 'Verified area (mu)',
+      photos: 'Verification photos',
       submit: 'Submit verification',
       queued: 'Verification saved; it is sent when online',
     },

@@ -66,6 +66,7 @@ const zhCN = {
     note: '备注',
     verified: '已保存核实结果',
     caseOpened: '核实为违法，已立案',
+    photosOf: '第 {seq} 号图斑的核实照片',
     case: '案件',
   },
   cameras: {
@@ -175,6 +176,7 @@ const zhCN = {
       legality: '合法/违法',
       legalRequired: '请选择合法或违法',
       verifiedAreaMu: '核实面积(亩)',
+      photos: '核实照片',
       submit: '提交核实',
       queued: '核实结果已保存，联网后自动上传',
     },

@@ -8,7 +8,6 @@
 //! - [`deadline`]: time limits per kind and priority from the `incident_deadline` code table
 //!   ([`DeadlineRules`]) and [`is_overdue`].
 
-pub mod attachment;
 pub mod deadline;
 pub mod state;
 

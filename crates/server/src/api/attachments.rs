@@ -1,7 +1,8 @@
-//! Photos and videos of incidents (事件附件). The phone mints the attachment id, so an upload
-//! retried by an offline queue is stored once. What a file is comes from its first bytes
-//! (`linzhang_domain::incident::attachment`); images get a JPEG thumbnail. The bytes go to the
-//! object store, the record to the database; whoever sees the incident sees its files.
+//! Photos and videos of incidents (事件附件) and of change spots' field verification (核实照片;
+//! their routes are in `spots::photos`, the logic here). The phone mints the attachment id, so
+//! an upload retried by an offline queue is stored once. What a file is comes from its first
+//! bytes (`linzhang_domain::attachment`); images get a JPEG thumbnail. The bytes go to the
+//! object store, the record to the database; whoever sees the owner sees its files.
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -9,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use linzhang_domain::incident::attachment::{MediaKind, MediaType, SNIFF_BYTES, THUMBNAIL_SIDE};
+use linzhang_domain::attachment::{MediaKind, MediaType, Owner, SNIFF_BYTES, THUMBNAIL_SIDE};
 use linzhang_domain::incident::may_report;
 use linzhang_store::{Attachment, StoreError};
 use object_store::PutPayload;
@@ -17,7 +18,6 @@ use object_store::path::Path as ObjectPath;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use super::convert::{instant, parse_uuid};
 use crate::auth::Caller;
@@ -44,8 +44,24 @@ pub struct AttachmentView {
     pub thumbnail_url: Option<String>,
 }
 
+/// Where the files of an owner are served.
+fn base_url(owner: Owner) -> String {
+    match owner {
+        Owner::Incident(id) => format!("/api/v1/incidents/{id}/attachments"),
+        Owner::ChangeSpot(id) => format!("/api/v1/change-spots/{id}/photos"),
+    }
+}
+
+/// Where the files of an owner are kept in the object store.
+fn key_prefix(owner: Owner) -> String {
+    match owner {
+        Owner::Incident(id) => format!("incidents/{id}"),
+        Owner::ChangeSpot(id) => format!("change-spots/{id}"),
+    }
+}
+
 pub fn view(a: &Attachment) -> AttachmentView {
-    let url = format!("/api/v1/incidents/{}/attachments/{}", a.incident_id, a.id);
+    let url = format!("{}/{}", base_url(a.owner), a.id);
     AttachmentView {
         id: a.id.to_string(),
         media_type: a.media_type,
@@ -149,15 +165,30 @@ pub async fn upload(
     caller
         .allow(&state, may_report(caller.user.role), "incident.attach")
         .await?;
-    let incident = parse_uuid(&incident, "id")?;
+    let owner = Owner::Incident(parse_uuid(&incident, "id")?);
+    store_upload(&state, &caller, owner, q, body).await
+}
+
+/// Stores an upload for an owner the caller may attach files to (checked by the route): the
+/// file in the object store, its record in the database.
+pub(crate) async fn store_upload(
+    state: &AppState,
+    caller: &Caller,
+    owner: Owner,
+    q: UploadQuery,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<AttachmentView>)> {
     let id = parse_uuid(&q.id, "id")?;
-    state.store.incident(&caller.scope, incident).await?;
+    match owner {
+        Owner::Incident(i) => {
+            state.store.incident(&caller.scope, i).await?;
+        }
+        Owner::ChangeSpot(s) => {
+            state.store.change_spot(&caller.scope, s).await?;
+        }
+    }
     // A retry of a stored upload: answer it without reading the file again.
-    match state
-        .store
-        .incident_attachment(&caller.scope, incident, id)
-        .await
-    {
+    match state.store.attachment(&caller.scope, owner, id).await {
         Ok(a) => return Ok((StatusCode::OK, Json(view(&a)))),
         Err(StoreError::NotFound { .. }) => {}
         Err(e) => return Err(e.into()),
@@ -177,10 +208,9 @@ pub async fn upload(
     } else {
         None
     };
-    let key = format!("incidents/{incident}/{id}.{}", media.as_str());
-    let thumbnail_key = thumb
-        .as_ref()
-        .map(|_| format!("incidents/{incident}/{id}.thumb.jpg"));
+    let prefix = key_prefix(owner);
+    let key = format!("{prefix}/{id}.{}", media.as_str());
+    let thumbnail_key = thumb.as_ref().map(|_| format!("{prefix}/{id}.thumb.jpg"));
     let size = i64::try_from(data.len()).map_err(|_| ApiError::internal())?;
     state
         .files
@@ -202,7 +232,7 @@ pub async fn upload(
     }
     let record = Attachment {
         id,
-        incident_id: incident,
+        owner,
         media_type: media,
         size_bytes: size,
         sha256,
@@ -219,13 +249,13 @@ pub async fn upload(
     };
     let (stored, created) = match state
         .store
-        .attach_to_incident(&caller.ctx(&state), &caller.scope, &record)
+        .attach(&caller.ctx(state), &caller.scope, &record)
         .await
     {
         Ok(done) => done,
         Err(e) => {
             // Nothing names the files just written: remove them (the id is another
-            // incident's, or the incident left the caller's scope meanwhile).
+            // owner's, or the owner left the caller's scope meanwhile).
             let keys =
                 std::iter::once(record.object_key.as_str()).chain(record.thumbnail_key.as_deref());
             for key in keys {
@@ -272,18 +302,24 @@ async fn serve_object(state: &AppState, key: &str, mime: &str) -> ApiResult<Resp
         .into_response())
 }
 
-async fn find(
+/// Serves the file of an attachment (or its thumbnail) of an owner in the caller's scope.
+pub(crate) async fn serve(
     state: &AppState,
     caller: &Caller,
-    incident: &str,
+    owner: Owner,
     id: &str,
-) -> ApiResult<Attachment> {
-    let incident: Uuid = parse_uuid(incident, "id")?;
+    thumbnail: bool,
+) -> ApiResult<Response> {
     let id = parse_uuid(id, "attachment")?;
-    Ok(state
-        .store
-        .incident_attachment(&caller.scope, incident, id)
-        .await?)
+    let a = state.store.attachment(&caller.scope, owner, id).await?;
+    if thumbnail {
+        let key = a
+            .thumbnail_key
+            .ok_or_else(|| ApiError::not_found("thumbnail"))?;
+        serve_object(state, &key, "image/jpeg").await
+    } else {
+        serve_object(state, &a.object_key, a.media_type.mime()).await
+    }
 }
 
 /// The file of an attachment, with its type.
@@ -295,8 +331,8 @@ pub async fn file(
     caller: Caller,
     Path((incident, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let a = find(&state, &caller, &incident, &id).await?;
-    serve_object(&state, &a.object_key, a.media_type.mime()).await
+    let owner = Owner::Incident(parse_uuid(&incident, "id")?);
+    serve(&state, &caller, owner, &id, false).await
 }
 
 /// The JPEG thumbnail of a photo (videos have none: 404).
@@ -308,9 +344,6 @@ pub async fn thumbnail(
     caller: Caller,
     Path((incident, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let a = find(&state, &caller, &incident, &id).await?;
-    let key = a
-        .thumbnail_key
-        .ok_or_else(|| ApiError::not_found("thumbnail"))?;
-    serve_object(&state, &key, "image/jpeg").await
+    let owner = Owner::Incident(parse_uuid(&incident, "id")?);
+    serve(&state, &caller, owner, &id, true).await
 }

@@ -153,7 +153,13 @@ pub async fn list(
 async fn detail_of(state: &AppState, caller: &Caller, id: uuid::Uuid) -> ApiResult<IncidentDetail> {
     let incident = state.store.incident(&caller.scope, id).await?;
     let events = state.store.incident_events(&caller.scope, id).await?;
-    let attachments = state.store.incident_attachments(&caller.scope, id).await?;
+    let attachments = state
+        .store
+        .attachments(
+            &caller.scope,
+            linzhang_domain::attachment::Owner::Incident(id),
+        )
+        .await?;
     let labels = Labels::load(state, &[KIND_TABLE]).await?;
     Ok(IncidentDetail {
         incident: view(&incident, &labels, state.clock.now()),

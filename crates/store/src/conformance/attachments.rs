@@ -1,13 +1,15 @@
-//! Stories of incident attachments: a retried upload is stored once, scope hides them, an id
-//! cannot move to another incident.
+//! Stories of attachments, told for each owner (incidents and change spots): a retried upload
+//! is stored once, scope hides them, an id cannot move to another owner.
 
-use linzhang_domain::incident::attachment::MediaType;
+use linzhang_domain::Scope;
+use linzhang_domain::attachment::{MediaType, Owner};
 
 use super::{
     IncidentSource, NewIncident, Priority, SqlStore, Store, StoreError, Uuid, code, ctx,
     is_not_found, seed_tree, t0,
 };
 use crate::Attachment;
+use crate::spots::{NewChangeBatch, NewChangeSpot};
 
 fn incident(grid: &str) -> NewIncident {
     NewIncident {
@@ -25,22 +27,73 @@ fn incident(grid: &str) -> NewIncident {
     }
 }
 
-fn photo(incident: Uuid) -> Attachment {
+fn photo(owner: Owner) -> Attachment {
     let id = linzhang_domain::ids::new_id();
+    let o = owner.id();
     Attachment {
         id,
-        incident_id: incident,
+        owner,
         media_type: MediaType::Jpeg,
         size_bytes: 48_213,
         sha256: "ab".repeat(32),
-        object_key: format!("incidents/{incident}/{id}"),
-        thumbnail_key: Some(format!("incidents/{incident}/{id}.thumb.jpg")),
+        object_key: format!("files/{o}/{id}"),
+        thumbnail_key: Some(format!("files/{o}/{id}.thumb.jpg")),
         width: Some(1024),
         height: Some(768),
         file_name: Some("IMG_0001.jpg".into()),
         uploaded_by: None,
         uploaded_at: t0(),
     }
+}
+
+/// The story, for two owners of one kind in `village`; `other` does not see them.
+async fn stored_once_and_scoped(
+    s: &SqlStore,
+    village: &Scope,
+    other: &Scope,
+    first: Owner,
+    second: Owner,
+) {
+    let a = photo(first);
+    let (stored, created) = s.attach(&ctx(), village, &a).await.unwrap();
+    assert!(created);
+    assert_eq!(stored.owner, first);
+    assert_eq!(stored.media_type, MediaType::Jpeg);
+    assert_eq!(stored.width, Some(1024));
+    assert_eq!(stored.uploaded_by.as_deref(), Some("tester"));
+    assert_eq!(stored.uploaded_at, t0());
+
+    // The phone did not hear the answer and sends the photo again.
+    let (again, created) = s.attach(&ctx(), village, &a).await.unwrap();
+    assert!(!created);
+    assert_eq!(again, stored);
+    let list = s.attachments(village, first).await.unwrap();
+    assert_eq!(list, vec![stored.clone()]);
+    assert_eq!(s.attachment(village, first, a.id).await.unwrap(), stored);
+
+    // The same id may not reappear on another owner.
+    let mut moved = a.clone();
+    moved.owner = second;
+    assert!(matches!(
+        s.attach(&ctx(), village, &moved).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(s.attachments(village, second).await.unwrap().is_empty());
+    // Nor under the wrong owner when read.
+    assert!(is_not_found(&s.attachment(village, second, a.id).await));
+
+    // Outside the owner's scope nothing is seen or added.
+    assert!(is_not_found(&s.attachments(other, first).await));
+    assert!(is_not_found(&s.attachment(other, first, a.id).await));
+    assert!(is_not_found(&s.attach(&ctx(), other, &photo(first)).await));
+    // An empty file is refused.
+    let mut empty = photo(first);
+    empty.size_bytes = 0;
+    assert!(matches!(
+        s.attach(&ctx(), village, &empty).await,
+        Err(StoreError::Rejected(_))
+    ));
+    assert_eq!(s.attachments(village, first).await.unwrap().len(), 1);
 }
 
 pub async fn incident_attachments_are_stored_once_and_scoped(s: &SqlStore) {
@@ -55,64 +108,53 @@ pub async fn incident_attachments_are_stored_once_and_scoped(s: &SqlStore) {
         .report_incident(&ctx(), &village, &incident("320205001001"))
         .await
         .unwrap();
+    stored_once_and_scoped(
+        s,
+        &village,
+        &other,
+        Owner::Incident(inc.id),
+        Owner::Incident(second.id),
+    )
+    .await;
+}
 
-    let a = photo(inc.id);
-    let (stored, created) = s.attach_to_incident(&ctx(), &village, &a).await.unwrap();
-    assert!(created);
-    assert_eq!(stored.media_type, MediaType::Jpeg);
-    assert_eq!(stored.width, Some(1024));
-    assert_eq!(stored.uploaded_by.as_deref(), Some("tester"));
-    assert_eq!(stored.uploaded_at, t0());
+fn spot(grid: &str) -> NewChangeSpot {
+    NewChangeSpot {
+        id: linzhang_domain::ids::new_id(),
+        geometry: vec![1, 2, 3],
+        lon: 120.05,
+        lat: 31.5,
+        area_m2: 1_500.0,
+        grid_code: code(grid),
+        area_code: None,
+        suspected_cause: "采伐".into(),
+        attributes: serde_json::Map::new(),
+    }
+}
 
-    // The phone did not hear the answer and sends the photo again.
-    let (again, created) = s.attach_to_incident(&ctx(), &village, &a).await.unwrap();
-    assert!(!created);
-    assert_eq!(again, stored);
-    let list = s.incident_attachments(&village, inc.id).await.unwrap();
-    assert_eq!(list, vec![stored.clone()]);
-    assert_eq!(
-        s.incident_attachment(&village, inc.id, a.id).await.unwrap(),
-        stored
-    );
-
-    // The same id may not reappear on another incident.
-    let mut moved = a.clone();
-    moved.incident_id = second.id;
-    assert!(matches!(
-        s.attach_to_incident(&ctx(), &village, &moved).await,
-        Err(StoreError::Conflict { .. })
-    ));
-    assert!(
-        s.incident_attachments(&village, second.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    // Nor under the wrong incident when read.
+pub async fn spot_photos_are_stored_once_and_scoped(s: &SqlStore) {
+    seed_tree(s).await;
+    let village = s.scope_of(&code("320205001001")).await.unwrap();
+    let other = s.scope_of(&code("320205002")).await.unwrap();
+    let batch = NewChangeBatch {
+        id: Uuid::from_u128(700),
+        name: "2026年第2期".into(),
+        before_date: None,
+        after_date: None,
+        spots: vec![spot("320205001001"), spot("320205001001")],
+    };
+    s.create_change_batch(&ctx(), &batch).await.unwrap();
+    let first = Owner::ChangeSpot(batch.spots[0].id);
+    stored_once_and_scoped(
+        s,
+        &village,
+        &other,
+        first,
+        Owner::ChangeSpot(batch.spots[1].id),
+    )
+    .await;
+    // A spot's photos are its own: the incident of the same id has none.
     assert!(is_not_found(
-        &s.incident_attachment(&village, second.id, a.id).await
+        &s.attachments(&village, Owner::Incident(first.id())).await
     ));
-
-    // Outside the incident's scope nothing is seen or added.
-    assert!(is_not_found(&s.incident_attachments(&other, inc.id).await));
-    assert!(is_not_found(
-        &s.incident_attachment(&other, inc.id, a.id).await
-    ));
-    assert!(is_not_found(
-        &s.attach_to_incident(&ctx(), &other, &photo(inc.id)).await
-    ));
-    // An empty file is refused.
-    let mut empty = photo(inc.id);
-    empty.size_bytes = 0;
-    assert!(matches!(
-        s.attach_to_incident(&ctx(), &village, &empty).await,
-        Err(StoreError::Rejected(_))
-    ));
-    assert_eq!(
-        s.incident_attachments(&village, inc.id)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
 }

@@ -68,7 +68,7 @@ macro_rules! conformance_tests {
             audit_log_is_append_only, defaults_are_published_once,
             incident_reports_are_idempotent, incidents_run_from_report_to_closure,
             refused_incident_actions_change_nothing, escalation_moves_incidents_up,
-            incident_attachments_are_stored_once_and_scoped,
+            incident_attachments_are_stored_once_and_scoped, spot_photos_are_stored_once_and_scoped,
             incidents_stay_in_scope_and_filter, layers_import_count_and_stay_in_scope,
             hotspots_are_stored_once_and_scoped,
             patrol_tracks_are_stored_once, chief_patrols_are_counted_per_post,

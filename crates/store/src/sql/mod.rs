@@ -30,6 +30,7 @@ mod webhooks;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linzhang_domain::account::LoginState;
+use linzhang_domain::attachment::Owner;
 use linzhang_domain::codes::CodeTable;
 use linzhang_domain::layer::Placement;
 use linzhang_domain::{AreaCode, GridCode, IncidentAction, Scope};
@@ -302,7 +303,7 @@ impl Store for SqlStore {
         .await
     }
 
-    async fn attach_to_incident(
+    async fn attach(
         &self,
         ctx: &WriteCtx,
         scope: &Scope,
@@ -310,20 +311,20 @@ impl Store for SqlStore {
     ) -> StoreResult<(crate::Attachment, bool)> {
         attachments::add(self, ctx, scope, attachment).await
     }
-    async fn incident_attachments(
+    async fn attachments(
         &self,
         scope: &Scope,
-        incident: Uuid,
+        owner: Owner,
     ) -> StoreResult<Vec<crate::Attachment>> {
-        attachments::list(self, scope, incident).await
+        attachments::list(self, scope, owner).await
     }
-    async fn incident_attachment(
+    async fn attachment(
         &self,
         scope: &Scope,
-        incident: Uuid,
+        owner: Owner,
         id: Uuid,
     ) -> StoreResult<crate::Attachment> {
-        attachments::one(self, scope, incident, id).await
+        attachments::one(self, scope, owner, id).await
     }
 
     async fn code_tables(&self) -> StoreResult<Vec<CodeTableVersion>> {

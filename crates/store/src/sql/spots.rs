@@ -163,7 +163,7 @@ pub async fn spots(
     rows.iter().map(from_row).collect()
 }
 
-async fn one_in(
+pub(super) async fn one_in(
     conn: &mut sqlx::AnyConnection,
     scope: &Scope,
     id: Uuid,

@@ -1,8 +1,28 @@
-//! Attachments of incidents (事件附件): photos and videos taken in the field. What a file is
-//! comes from its first bytes (magic numbers), never from the name or the declared type, and
-//! each kind has its own size limit.
+//! Photos and videos taken in the field: attachments of incidents (事件附件) and photos of the
+//! field verification of change spots (核实照片). What a file is comes from its first bytes
+//! (magic numbers), never from the name or the declared type, and each kind has its own size
+//! limit.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What a file is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Owner {
+    /// An incident (事件附件).
+    Incident(Uuid),
+    /// A change spot, photographed during its field verification (核实照片).
+    ChangeSpot(Uuid),
+}
+
+impl Owner {
+    pub fn id(self) -> Uuid {
+        match self {
+            Self::Incident(id) | Self::ChangeSpot(id) => id,
+        }
+    }
+}
 
 /// Largest photo accepted.
 pub const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;
