@@ -465,6 +465,7 @@ const en: Messages = {
       over: 'more than the target',
       nothing: 'Enter an amount for at least one child grid',
       noChildren: 'This grid has no child grids',
+      refused: 'Refused, more than the task\'s target ({reason})',
       save: 'Break down',
     },
   },

@@ -463,6 +463,7 @@ const zhCN = {
       over: '超过上级目标',
       nothing: '请至少为一个下级网格填写目标量',
       noChildren: '该网格没有下级网格',
+      refused: '分解合计超过上级任务目标，未予分解（{reason}）',
       save: '分解下达',
     },
   },
