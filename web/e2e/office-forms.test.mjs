@@ -300,4 +300,25 @@ describe('office forms', () => {
     assert.equal(stored, undefined, 'the robot is gone');
     await page.context().close();
   });
+
+  test('a technician sees the lists without the forms; robots are for offices', when, async () => {
+    const page = await newPage(browser, server.url);
+    await login(page, 'tech.xishan', PASSWORD);
+    await page.waitForURL(/\/grids\/320205$/);
+    await page.getByTestId('menu-inspections').waitFor();
+    assert.equal(await page.getByTestId('menu-robots').count(), 0, 'no robot settings in the menu');
+    for (const [path, table, button] of [
+      ['/tasks', 'tasks-table', 'task-new'],
+      ['/contact-sheets', 'sheets-table', 'sheet-new'],
+      ['/inspections', 'inspections-table', 'inspection-new'],
+    ]) {
+      await page.goto(path);
+      await page.getByTestId(table).waitFor();
+      assert.equal(await page.getByTestId(button).count(), 0, `no ${button} on ${path}`);
+    }
+    assert.equal(await page.getByTestId('task-split').count(), 0);
+    await page.goto('/settings/robots');
+    await page.waitForURL(/\/grids/);
+    await page.context().close();
+  });
 });
