@@ -62,6 +62,10 @@ export const AUDIT_ROLES: readonly Role[] = ['admin', 'auditor'];
 /** Who may see others' patrol positions and tracks (the server's `SuperviseTracks`). */
 export const SUPERVISE_ROLES: readonly Role[] = ['admin', 'office', 'chief'];
 /** Who may create posts, appoint chiefs, add and end staff, and edit people (the server checks again). */
+/** Who may issue tasks, contact sheets and inspections (the server's `may_issue`). */
+export const ISSUE_ROLES: readonly Role[] = ['admin', 'office', 'chief'];
+/** Who configures group-chat robots (the server's `WriteOrg`). */
+export const ROBOT_ROLES: readonly Role[] = ['admin', 'office'];
 export const APPOINT_ROLES: readonly Role[] = ['admin', 'office'];
 
 export function hasRole(roles: readonly Role[]): boolean {

@@ -121,6 +121,20 @@ pub async fn deliver_due(state: &AppState) -> Result<Round, ApiError> {
     Ok(round)
 }
 
+/// Why a robot could not be reached, for the delivery log: the error and its causes, without
+/// the address (its query holds the robot's key and DingTalk's signature).
+fn unreached(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 async fn post(state: &AppState, hook: &Webhook, payload: &str) -> Result<(), String> {
     let url = match (&hook.kind, &hook.secret) {
         (RobotKind::Dingtalk, Some(secret)) => {
@@ -143,7 +157,7 @@ async fn post(state: &AppState, hook: &Webhook, payload: &str) -> Result<(), Str
         .body(payload.to_owned())
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(unreached)?;
     let status = response.status().as_u16();
     let body = response.text().await.unwrap_or_default();
     robot_accepted(status, &body)

@@ -269,3 +269,51 @@ async fn robots_get_the_grids_messages_once_with_retries_and_urgent_ones_are_tex
         .expect("json");
     assert_eq!(hooks.as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn an_unreachable_robot_is_logged_without_its_key() {
+    // A port nobody listens on any more.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr")
+    };
+    let app = TestApp::start(&[("office.xs", Role::Office, "320205")]).await;
+    let office = app.token("office.xs").await;
+    let r = app
+        .post(
+            &office,
+            "/api/v1/webhooks",
+            &json!({"grid_code": "320205", "kind": "dingtalk", "name": "锡山区应急群",
+                "url": format!("http://{closed}/robot/send?access_token=k3y-5ecret"), "secret": "SECx9"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let hook: Value = r.json().await.expect("json");
+    let id = hook["id"].as_str().expect("id");
+    let r = app
+        .post(&office, &format!("/api/v1/webhooks/{id}/test"), &json!({}))
+        .await;
+    assert_eq!(r.status(), 202);
+    assert_eq!(
+        deliver_due(&app.state).await.expect("tried").retried,
+        1,
+        "nobody answers: it will be retried"
+    );
+
+    let log: Value = app
+        .get(&office, &format!("/api/v1/webhooks/{id}/deliveries"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let d = &log.as_array().expect("list")[0];
+    assert_eq!(
+        (d["state"].as_str(), d["attempts"].as_i64()),
+        (Some("pending"), Some(1))
+    );
+    let error = d["last_error"].as_str().expect("an error is logged");
+    assert!(!error.is_empty());
+    for secret in ["k3y-5ecret", "sign=", "timestamp="] {
+        assert!(!error.contains(secret), "{secret} in the log: {error}");
+    }
+}

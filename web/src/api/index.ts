@@ -59,6 +59,15 @@ import type {
   StatsView,
   TaskDetail,
   TaskView,
+  NewTask,
+  BreakdownBody,
+  NewSheet,
+  InspectionView,
+  NewInspection,
+  FindingSheet,
+  WebhookView,
+  WebhookBody,
+  DeliveryView,
 } from './types';
 
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
@@ -121,10 +130,34 @@ export const api = {
 
   tasks: (query: { mine?: 'true' }) => request<TaskView[]>(`${V1}/tasks`, { query }),
   task: (id: string) => request<TaskDetail>(`${V1}/tasks/${seg(id)}`),
+  /** Issue a task (目标任务) at a grid in the caller's scope. */
+  createTask: (body: NewTask) => request<TaskDetail>(`${V1}/tasks`, { method: 'POST', body }),
+  /** Break a task down to its grid's children (分解下达); the server checks the sum. */
+  breakDownTask: (id: string, body: BreakdownBody) =>
+    request<TaskDetail>(`${V1}/tasks/${seg(id)}/breakdown`, { method: 'POST', body }),
 
   contactSheets: (query: { status?: SheetState | 'escalated'; overdue?: 'true' }) =>
     request<SheetView[]>(`${V1}/contact-sheets`, { query }),
   contactSheet: (id: string) => request<SheetDetail>(`${V1}/contact-sheets/${seg(id)}`),
+  createSheet: (body: NewSheet) => request<SheetView>(`${V1}/contact-sheets`, { method: 'POST', body }),
+
+  inspections: () => request<InspectionView[]>(`${V1}/inspections`),
+  inspection: (id: string) => request<InspectionView>(`${V1}/inspections/${seg(id)}`),
+  createInspection: (body: NewInspection) =>
+    request<InspectionView>(`${V1}/inspections`, { method: 'POST', body }),
+  /** Turn finding `index` (from 0) into a contact sheet to the inspected grid. */
+  findingSheet: (id: string, index: number, body: FindingSheet) =>
+    request<SheetView>(`${V1}/inspections/${seg(id)}/findings/${index}/sheet`, { method: 'POST', body }),
+  /** Circulate the result (通报), once. */
+  circulateInspection: (id: string) =>
+    request<InspectionView>(`${V1}/inspections/${seg(id)}/circulate`, { method: 'POST' }),
+
+  webhooks: () => request<WebhookView[]>(`${V1}/webhooks`),
+  createWebhook: (body: WebhookBody) => request<WebhookView>(`${V1}/webhooks`, { method: 'POST', body }),
+  deleteWebhook: (id: string) => request<void>(`${V1}/webhooks/${seg(id)}`, { method: 'DELETE' }),
+  webhookDeliveries: (id: string) => request<DeliveryView[]>(`${V1}/webhooks/${seg(id)}/deliveries`),
+  /** Post a test message to one robot (it shows in the delivery log). */
+  testWebhook: (id: string) => request<DeliveryView>(`${V1}/webhooks/${seg(id)}/test`, { method: 'POST' }),
   sheetAction: (id: string, body: SheetAction) =>
     request<SheetView>(`${V1}/contact-sheets/${seg(id)}/actions`, { method: 'POST', body }),
   /** Every report expected under a grid in a year, with its status (报送). */

@@ -143,3 +143,15 @@ export type ReportView = Schemas['ReportView'];
 export type ReportDraft = Schemas['ReportDraft'];
 export type ServiceEntryBody = Schemas['ServiceEntryBody'];
 export type ServiceEntryView = Schemas['ServiceEntryView'];
+export type BreakdownBody = Schemas['BreakdownBody'];
+// Inspections (督察) with findings that become contact sheets, and their circulation (通报).
+export type InspectionView = Schemas['InspectionView'];
+export type InspectionKind = Schemas['InspectionKind'];
+export type NewInspection = Schemas['NewInspectionBody'];
+export type FindingView = Schemas['FindingBody'];
+export type FindingSheet = Schemas['FindingSheetBody'];
+// Group-chat robots (群机器人) per grid and their delivery log (推送记录).
+export type WebhookView = Schemas['WebhookView'];
+export type WebhookBody = Schemas['WebhookBody'];
+export type RobotKind = Schemas['RobotKind'];
+export type DeliveryView = Schemas['DeliveryView'];

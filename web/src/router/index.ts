@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from '../api/types';
-import { ensureSession, hasRole, session, AUDIT_ROLES, PEOPLE_ROLES, SUPERVISE_ROLES } from '../session';
+import { ensureSession, hasRole, session, AUDIT_ROLES, PEOPLE_ROLES, ROBOT_ROLES, SUPERVISE_ROLES } from '../session';
 import AppLayout from '../layouts/AppLayout.vue';
 import LoginView from '../views/LoginView.vue';
 
@@ -42,6 +42,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'contact-sheets', name: 'sheets', component: () => import('../views/SheetsView.vue') },
       // Notifications link to one sheet; the list shows it with its actions.
       { path: 'contact-sheets/:id', redirect: { name: 'sheets' } },
+      // 督察: inspections with findings that become contact sheets, and their circulation.
+      { path: 'inspections', name: 'inspections', component: () => import('../views/InspectionsView.vue') },
+      // 群机器人: WeCom / DingTalk robots per grid and their delivery log.
+      { path: 'settings/robots', name: 'robots', component: () => import('../views/RobotsView.vue'), meta: { roles: ROBOT_ROLES } },
       { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },
