@@ -252,7 +252,23 @@ async fn an_overdue_sheet_is_escalated_and_the_grid_above_told() {
     );
 }
 
+/// Whether the inspection says the user acts for the inspecting side.
+async fn inspects(app: &TestApp, user: &str, id: &str) -> bool {
+    let token = app.token(user).await;
+    let seen: Value = app
+        .get(&token, &format!("/api/v1/inspections/{id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    seen["caller_inspects"].as_bool().expect("caller_inspects")
+}
+
 #[tokio::test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one story, from the inspection to its circulation"
+)]
 async fn an_inspection_finding_becomes_a_sheet_and_the_result_is_circulated() {
     let app = TestApp::start(&[
         ("office.city", Role::Office, "320200"),
@@ -276,6 +292,11 @@ async fn an_inspection_finding_becomes_a_sheet_and_the_result_is_circulated() {
         )
         .await;
     assert_eq!(r.status(), 201);
+    let made: Value = r.json().await.expect("json");
+    assert_eq!(made["caller_inspects"], true);
+    // The inspected side and the grid between see it, but do not act for the city.
+    assert!(!inspects(&app, "chief.dt", id).await);
+    assert!(!inspects(&app, "chief.xs", id).await);
     let deadline = (today + Duration::days(10)).to_string();
     let path = format!("/api/v1/inspections/{id}/findings/0/sheet");
     let r = app

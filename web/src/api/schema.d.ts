@@ -2460,6 +2460,11 @@ export interface components {
         InspectionKind: "open" | "unannounced";
         InspectionView: {
             by_grid: string;
+            /**
+             * @description Whether the caller acts for the inspecting side: may turn findings into contact sheets
+             *     and circulate the result.
+             */
+            caller_inspects: boolean;
             /** @description When the result was circulated (通报). */
             circulated_at?: string | null;
             created_at: string;

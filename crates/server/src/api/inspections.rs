@@ -58,6 +58,9 @@ pub struct InspectionView {
     pub circulated_at: Option<String>,
     pub created_by: Option<String>,
     pub created_at: String,
+    /// Whether the caller acts for the inspecting side: may turn findings into contact sheets
+    /// and circulate the result.
+    pub caller_inspects: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,21 +74,39 @@ pub struct FindingSheetBody {
     pub body: Option<String>,
 }
 
-/// Refuses a caller who may see the inspection (the inspected side) but is not over the
-/// inspecting grid.
-async fn require_inspector(state: &AppState, caller: &Caller, i: &Inspection) -> ApiResult<()> {
+/// Whether the caller acts for the inspecting side: an office or chief over the inspecting grid
+/// (the inspected side sees the inspection too, but may not act on it).
+async fn inspects(state: &AppState, caller: &Caller, i: &Inspection) -> ApiResult<bool> {
+    if !may_issue(caller.user.role) {
+        return Ok(false);
+    }
     match state.store.grid(&caller.scope, &i.by_grid).await {
-        Ok(_) => Ok(()),
-        Err(StoreError::NotFound { .. }) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "wrong_side",
-            "only the inspecting grid's side may do this",
-        )),
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound { .. }) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }
 
-fn view(i: &Inspection) -> InspectionView {
+/// Refuses a caller who may see the inspection (the inspected side) but is not over the
+/// inspecting grid.
+async fn require_inspector(state: &AppState, caller: &Caller, i: &Inspection) -> ApiResult<()> {
+    if inspects(state, caller, i).await? {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_side",
+            "only the inspecting grid's side may do this",
+        ))
+    }
+}
+
+/// The inspection as the caller sees it.
+async fn view_of(state: &AppState, caller: &Caller, i: &Inspection) -> ApiResult<InspectionView> {
+    Ok(view(i, inspects(state, caller, i).await?))
+}
+
+fn view(i: &Inspection, caller_inspects: bool) -> InspectionView {
     InspectionView {
         id: i.id.to_string(),
         kind: i.kind,
@@ -108,6 +129,7 @@ fn view(i: &Inspection) -> InspectionView {
         circulated_at: i.circulated_at.map(instant),
         created_by: i.created_by.clone(),
         created_at: instant(i.created_at),
+        caller_inspects,
     }
 }
 
@@ -146,7 +168,10 @@ pub async fn create(
         .store
         .create_inspection(&caller.ctx(&state), &caller.scope, &new)
         .await?;
-    Ok((StatusCode::CREATED, Json(view(&stored))))
+    Ok((
+        StatusCode::CREATED,
+        Json(view_of(&state, &caller, &stored).await?),
+    ))
 }
 
 /// Inspections made by or of the caller's grids, newest first.
@@ -157,7 +182,11 @@ pub async fn list(
     caller: Caller,
 ) -> ApiResult<Json<Vec<InspectionView>>> {
     let list = state.store.inspections(&caller.scope).await?;
-    Ok(Json(list.iter().map(view).collect()))
+    let mut out = Vec::with_capacity(list.len());
+    for i in &list {
+        out.push(view_of(&state, &caller, i).await?);
+    }
+    Ok(Json(out))
 }
 
 /// One inspection with its findings and the sheets they became.
@@ -170,9 +199,8 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> ApiResult<Json<InspectionView>> {
     let id = parse_uuid(&id, "id")?;
-    Ok(Json(view(
-        &state.store.inspection(&caller.scope, id).await?,
-    )))
+    let i = state.store.inspection(&caller.scope, id).await?;
+    Ok(Json(view_of(&state, &caller, &i).await?))
 }
 
 /// Turn a finding into a contact sheet to the inspected grid (one sheet per finding; a second
@@ -257,5 +285,5 @@ pub async fn circulate(
         .circulate_inspection(&caller.ctx(&state), &caller.scope, id)
         .await?;
     crate::notify::inspection_circulated(&state, &after).await;
-    Ok(Json(view(&after)))
+    Ok(Json(view(&after, true)))
 }
