@@ -3,7 +3,7 @@
 use std::io::BufRead;
 
 use anyhow::Context;
-use linzhang_domain::account::check_password_policy;
+use linzhang_domain::account::{DEPARTMENT_TABLE, check_department, check_password_policy};
 use linzhang_domain::audit::Actor;
 use linzhang_domain::{Clock, GridCode, Role};
 use linzhang_store::{NewUser, Store, WriteCtx};
@@ -22,6 +22,9 @@ pub enum UserCommand {
         /// The user must change the password at first login.
         #[arg(long)]
         temporary: bool,
+        /// A department account's member department (a `department` code, e.g. `police`).
+        #[arg(long)]
+        department: Option<String>,
     },
     /// Set a password (read from standard input).
     Passwd {
@@ -67,11 +70,15 @@ pub async fn run(store: &dyn Store, clock: &dyn Clock, cmd: UserCommand) -> anyh
             role,
             grid,
             temporary,
+            department,
         } => {
             let role = Role::parse(&role).with_context(|| {
                 format!("unknown role {role:?}: use admin, office, chief, ranger, technician, police, department or auditor")
             })?;
             let grid = GridCode::parse(&grid).map_err(|e| anyhow::anyhow!("--grid: {e}"))?;
+            let departments = store.code_table(DEPARTMENT_TABLE, None).await?;
+            check_department(role, department.as_deref(), &departments.table)
+                .map_err(|e| anyhow::anyhow!("--department: {e}"))?;
             let password = read_password()?;
             let user = store
                 .create_user(
@@ -83,6 +90,7 @@ pub async fn run(store: &dyn Store, clock: &dyn Clock, cmd: UserCommand) -> anyh
                         grid_code: grid,
                         must_change_password: temporary,
                         person_id: None,
+                        department,
                     },
                 )
                 .await?;

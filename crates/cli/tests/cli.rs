@@ -115,6 +115,41 @@ fn demo_then_accounts_from_the_command_line() {
     assert!(text(&out.stderr).contains("unknown role"));
     let out = linzhang(
         &db,
+        &[
+            "user",
+            "add",
+            "dept.x",
+            "--role",
+            "department",
+            "--grid",
+            "320200",
+        ],
+        Some("Forest#2026\n"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--department"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = linzhang(
+        &db,
+        &[
+            "user",
+            "add",
+            "dept.police",
+            "--role",
+            "department",
+            "--grid",
+            "320200",
+            "--department",
+            "police",
+        ],
+        Some("Forest#2026\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = linzhang(
+        &db,
         &["user", "add", "ops", "--role", "admin", "--grid", "320200"],
         Some("Forest#2026\n"),
     );

@@ -248,6 +248,8 @@ async fn create_accounts(
             grid_code: GridCode::parse(grid)?,
             must_change_password: false,
             person_id: own_person(store, role, grid).await?,
+            // dept.nrp: 市自然资源和规划局（林业局）.
+            department: (role == Role::Department).then(|| "nrp".to_owned()),
         };
         store
             .create_user(ctx, &user)

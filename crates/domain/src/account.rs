@@ -3,6 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::access::Role;
+use crate::codes::CodeTable;
+
 /// Failed logins in a row that lock an account.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 /// How long a lock lasts.
@@ -40,6 +43,37 @@ pub fn check_password_policy(password: &str) -> Result<(), PasswordPolicyError> 
         return Err(PasswordPolicyError::TooFewClasses);
     }
     Ok(())
+}
+
+/// The code table of the member departments of the leading group (成员单位).
+pub const DEPARTMENT_TABLE: &str = "department";
+
+/// Why an account's department does not fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DepartmentError {
+    #[error("a department account needs its department (a code of the department table)")]
+    Missing,
+    #[error("only a department account belongs to a department")]
+    NotAllowed,
+    #[error("{0:?} is not a member department")]
+    Unknown(String),
+}
+
+/// Checks an account's department: a department account (部门账号) belongs to one member
+/// department of `departments`, and no other account belongs to any.
+pub fn check_department(
+    role: Role,
+    department: Option<&str>,
+    departments: &CodeTable,
+) -> Result<(), DepartmentError> {
+    match (role == Role::Department, department) {
+        (true, None) => Err(DepartmentError::Missing),
+        (false, Some(_)) => Err(DepartmentError::NotAllowed),
+        (true, Some(d)) if departments.entry(d).is_none() => {
+            Err(DepartmentError::Unknown(d.to_owned()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The login-relevant state of an account.
@@ -113,6 +147,31 @@ pub fn session_alive(last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_department_account_belongs_to_one_known_department() {
+        let table = crate::codes::default_tables()
+            .into_iter()
+            .find(|t| t.name == DEPARTMENT_TABLE)
+            .expect("department table");
+        assert_eq!(
+            check_department(Role::Department, Some("police"), &table),
+            Ok(())
+        );
+        assert_eq!(check_department(Role::Office, None, &table), Ok(()));
+        assert_eq!(
+            check_department(Role::Department, None, &table),
+            Err(DepartmentError::Missing)
+        );
+        assert_eq!(
+            check_department(Role::Chief, Some("police"), &table),
+            Err(DepartmentError::NotAllowed)
+        );
+        assert_eq!(
+            check_department(Role::Department, Some("nobody"), &table),
+            Err(DepartmentError::Unknown("nobody".into()))
+        );
+    }
 
     fn t0() -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).expect("valid time")

@@ -140,15 +140,6 @@ pub fn report_reminder_audiences(reporter: Reporter, stage: ReminderStage) -> Ve
     out
 }
 
-/// Department accounts at the issuing grid: the audience of a sheet addressed to a member
-/// department.
-pub fn department_audience() -> Audience {
-    Audience {
-        roles: &[Role::Department],
-        levels_up: 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,8 @@
 use linzhang_domain::audit::Actor;
 use linzhang_domain::incident::reaches_at_once;
 use linzhang_domain::notice::{
-    Audience, IncidentEvent, SheetEvent, audiences, department_audience, report_reminder_audiences,
-    sheet_audiences, spot_audience,
+    Audience, IncidentEvent, SheetEvent, audiences, report_reminder_audiences, sheet_audiences,
+    spot_audience,
 };
 use linzhang_domain::report::ReminderStage;
 use linzhang_domain::{GridCode, Scope};
@@ -106,13 +106,30 @@ pub async fn sheet(state: &AppState, sheet: &linzhang_store::ContactSheet, event
         link: Some(format!("/contact-sheets/{}", sheet.id)),
         urgent: false,
     };
-    let (grid, audiences) = match (&sheet.addressee_grid, event) {
-        (_, SheetEvent::Answered) => (&sheet.issuer_grid, sheet_audiences(event)),
-        (Some(g), _) => (g, sheet_audiences(event)),
-        (None, SheetEvent::Escalated) => (&sheet.issuer_grid, sheet_audiences(SheetEvent::Issued)),
-        (None, _) => (&sheet.issuer_grid, vec![department_audience()]),
+    let result = match (&sheet.addressee_grid, &sheet.addressee_department, event) {
+        (_, _, SheetEvent::Answered) => {
+            deliver(state, &sheet.issuer_grid, &sheet_audiences(event), message).await
+        }
+        (Some(g), _, _) => deliver(state, g, &sheet_audiences(event), message).await,
+        (None, _, SheetEvent::Escalated) => {
+            let audiences = sheet_audiences(SheetEvent::Issued);
+            deliver(state, &sheet.issuer_grid, &audiences, message).await
+        }
+        // The addressed department's accounts at the issuing grid.
+        (None, department, _) => {
+            let department = department.as_deref().unwrap_or_default();
+            async {
+                let chain = chain_of(state, &sheet.issuer_grid).await?;
+                let users = state
+                    .store
+                    .department_users(&sheet.issuer_grid, department)
+                    .await?;
+                send(state, &chain, users, message).await
+            }
+            .await
+        }
     };
-    if let Err(e) = deliver(state, grid, &audiences, message).await {
+    if let Err(e) = result {
         tracing::error!(error = %e, sheet = %sheet.id, "notifications failed");
     }
 }

@@ -87,6 +87,62 @@ async fn temporary_passwords_must_be_changed_first() {
 }
 
 #[tokio::test]
+async fn a_department_account_belongs_to_one_member_department() {
+    let app = TestApp::start(&[("admin", Role::Admin, "320200")]).await;
+    let admin = app.token("admin").await;
+    let create = |name: &str, role: &str, department: Option<&str>| {
+        serde_json::json!({"username": name, "role": role, "grid_code": "320200",
+                           "password": "Temp@1234", "department": department})
+    };
+    for (body, why) in [
+        (
+            create("dept.a", "department", None),
+            "a department account names its department",
+        ),
+        (
+            create("dept.b", "department", Some("nobody")),
+            "an unknown department",
+        ),
+        (
+            create("chief.c", "chief", Some("police")),
+            "a chief belongs to no department",
+        ),
+    ] {
+        let r = app.post(&admin, "/api/v1/users", &body).await;
+        assert_eq!(r.status(), 400, "{why}");
+        assert_eq!(code(r).await, "bad_department", "{why}");
+    }
+    let r = app
+        .post(
+            &admin,
+            "/api/v1/users",
+            &create("dept.police", "department", Some("police")),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let made: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(made["department"], "police");
+    let users: serde_json::Value = app
+        .get(&admin, "/api/v1/users")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = users
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| ["dept.a", "dept.b", "chief.c"].contains(n)),
+        "refused accounts are not created: {names:?}"
+    );
+}
+
+#[tokio::test]
 async fn sessions_can_be_revoked() {
     let app = TestApp::start(&[
         ("admin", Role::Admin, "320200"),

@@ -445,6 +445,7 @@ async fn a_department_answers_and_a_weak_answer_is_sent_back() {
     let app = TestApp::start(&[
         ("office.city", Role::Office, "320200"),
         ("dept.police", Role::Department, "320200"),
+        ("dept.nrp", Role::Department, "320200"),
         ("dept.xs", Role::Department, "320205"),
     ])
     .await;
@@ -462,6 +463,23 @@ async fn a_department_answers_and_a_weak_answer_is_sent_back() {
         inbox_kinds(&app, &police)
             .await
             .contains(&"sheet.issued".to_owned())
+    );
+    let other = app.token("dept.nrp").await;
+    assert!(
+        inbox_kinds(&app, &other).await.is_empty(),
+        "another department is not told"
+    );
+    let r = act(
+        &app,
+        &other,
+        id,
+        json!({"action": "answer", "text": "代答"}),
+    )
+    .await;
+    assert_eq!(
+        code(r).await,
+        "wrong_side",
+        "another department does not answer"
     );
     body["id"] = json!("0192f7a0-0000-7000-8000-0000000000d2");
     body["addressee_department"] = json!("nobody");

@@ -210,6 +210,8 @@ pub struct NewUser {
     pub must_change_password: bool,
     /// The registry person this account belongs to, if any.
     pub person_id: Option<Uuid>,
+    /// The member department (a `department` code) of a department account.
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -226,6 +228,8 @@ pub struct User {
     pub login: LoginState,
     /// The registry person this account belongs to, if any.
     pub person_id: Option<Uuid>,
+    /// The member department (a `department` code) of a department account.
+    pub department: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

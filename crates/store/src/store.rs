@@ -392,6 +392,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         grids: &[GridCode],
         roles: &[linzhang_domain::Role],
     ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>>;
+    /// Active accounts of a member department at a grid.
+    async fn department_users(&self, grid: &GridCode, department: &str) -> StoreResult<Vec<Uuid>>;
 
     // Cameras (视频监控) and smoke/fire alarms.
     /// Registers a camera at a grid in the scope; device ids are unique.

@@ -2605,6 +2605,7 @@ export interface components {
             kind: components["schemas"]["PostKind"];
             title: string;
         };
+        /** @description The code table of member departments. */
         NewSheetBody: {
             /** @description …or a member department (a code of the `department` table). */
             addressee_department?: string | null;
@@ -2658,6 +2659,11 @@ export interface components {
             parent_id?: string | null;
         };
         NewUserBody: {
+            /**
+             * @description For a department account (and only for one): its member department, a code of the
+             *     `department` table.
+             */
+            department?: string | null;
             grid_code: string;
             /** @description Initial password; the user must change it at first login. */
             password: string;
@@ -3268,6 +3274,8 @@ export interface components {
             stored: number;
         };
         UserView: {
+            /** @description A department account's member department (a `department` code). */
+            department?: string | null;
             disabled: boolean;
             grid_code: string;
             grid_name: string;

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use linzhang_domain::account::check_password_policy;
+use linzhang_domain::account::{DEPARTMENT_TABLE, check_department, check_password_policy};
 use linzhang_domain::codes::CodeTable;
 use linzhang_domain::{Action, Scope};
 use linzhang_store::{AuditFilter, CodeTableVersion, NewUser, StoreError};
@@ -227,6 +227,10 @@ pub async fn create_user(
         ),
         None => None,
     };
+    let departments = state.store.code_table(DEPARTMENT_TABLE, None).await?;
+    check_department(body.role, body.department.as_deref(), &departments.table)
+        .map_err(|e| ApiError::bad_request("bad_department", e.to_string()))?;
+    let department = body.department.clone();
     check_password_policy(&body.password)
         .map_err(|e| ApiError::bad_request("weak_password", e.to_string()))?;
     let pw = body.password.clone();
@@ -245,6 +249,7 @@ pub async fn create_user(
                 grid_code: grid,
                 must_change_password: true,
                 person_id,
+                department,
             },
         )
         .await?;

@@ -130,5 +130,6 @@ pub fn user(u: &store::User) -> UserView {
         disabled: u.login.disabled,
         locked_until: u.login.locked_until.map(instant),
         person_id: u.person_id.map(|p| p.to_string()),
+        department: u.department.clone(),
     }
 }

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use linzhang_domain::Role;
+use linzhang_domain::account::DEPARTMENT_TABLE;
 use linzhang_domain::contact_sheet::{
     SheetAction, SheetError, SheetSource, SheetState, Sides, is_overdue, may_answer, may_issue,
     transition,
@@ -23,7 +24,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 
 /// The code table of member departments.
-const DEPARTMENT_TABLE: &str = "department";
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewSheetBody {
@@ -105,12 +105,17 @@ pub struct SheetDetail {
 }
 
 /// Which sides of a sheet the caller is on: the issuing grid is in the caller's scope; the
-/// caller belongs to the addressed grid (or is a department account over the issuing grid).
+/// caller belongs to the addressed grid (or is an account of the addressed department over the
+/// issuing grid).
 pub(crate) fn sides(caller: &Caller, s: &ContactSheet) -> Sides {
     let issuer = caller.scope.contains_path(&s.issuer_path);
     let addressee = match &s.addressee_grid {
         Some(g) => caller.user.grid_code == *g,
-        None => caller.user.role == Role::Department && issuer,
+        None => {
+            caller.user.role == Role::Department
+                && issuer
+                && caller.user.department == s.addressee_department
+        }
     };
     Sides { issuer, addressee }
 }

@@ -281,6 +281,8 @@ pub struct UserView {
     pub locked_until: Option<String>,
     /// The registry person the account belongs to.
     pub person_id: Option<String>,
+    /// A department account's member department (a `department` code).
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -292,6 +294,9 @@ pub struct NewUserBody {
     pub password: String,
     /// The registry person the account belongs to (a chief's or ranger's own account).
     pub person_id: Option<String>,
+    /// For a department account (and only for one): its member department, a code of the
+    /// `department` table.
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -24,7 +24,8 @@ pub struct TestApp {
 
 impl TestApp {
     /// A server over the conformance tree (无锡市 → 锡山区/江阴市 → 东亭/安镇 → villages) with
-    /// one account per `(username, role, grid)`.
+    /// one account per `(username, role, grid)`; a department account `dept.X` belongs to the
+    /// department `X` (`nrp` when the name names none).
     pub async fn start(users: &[(&str, Role, &str)]) -> Self {
         Self::start_with(
             users,
@@ -75,6 +76,7 @@ impl TestApp {
                         grid_code: GridCode::parse(grid).expect("grid"),
                         must_change_password: false,
                         person_id: None,
+                        department: department_of(name, *role),
                     },
                 )
                 .await
@@ -151,6 +153,7 @@ impl TestApp {
                     grid_code: grid,
                     must_change_password: false,
                     person_id: Some(person.id),
+                    department: None,
                 },
             )
             .await
@@ -200,4 +203,9 @@ pub async fn code(r: reqwest::Response) -> String {
         "errors carry a message: {body}"
     );
     body["code"].as_str().expect("code").to_owned()
+}
+
+/// The department of a test account: `dept.police` → `police`; `dept` → `nrp`.
+fn department_of(username: &str, role: Role) -> Option<String> {
+    (role == Role::Department).then(|| username.strip_prefix("dept.").unwrap_or("nrp").to_owned())
 }

@@ -70,6 +70,7 @@ pub async fn accounts_and_sessions(s: &SqlStore) {
                 grid_code: code("320205001"),
                 must_change_password: true,
                 person_id: None,
+                department: None,
             },
         )
         .await
@@ -83,6 +84,7 @@ pub async fn accounts_and_sessions(s: &SqlStore) {
         grid_code: code("320205001"),
         must_change_password: false,
         person_id: None,
+        department: None,
     };
     assert!(matches!(
         s.create_user(&ctx(), &dup).await,
@@ -278,6 +280,7 @@ pub async fn accounts_belong_to_people(s: &SqlStore) {
         grid_code: code("320205001001"),
         must_change_password: false,
         person_id: None,
+        department: None,
     };
     assert_eq!(s.create_user(&ctx(), &base).await.unwrap().person_id, None);
     let dup = base;
@@ -298,4 +301,31 @@ pub async fn accounts_belong_to_people(s: &SqlStore) {
         ..dup.clone()
     };
     assert!(is_not_found(&s.create_user(&ctx(), &ghost).await));
+}
+
+pub async fn department_accounts_belong_to_their_department(s: &SqlStore) {
+    seed_tree(s).await;
+    let police = NewUser {
+        username: "dept.police".into(),
+        password_hash: "x".into(),
+        role: linzhang_domain::Role::Department,
+        grid_code: code("320200"),
+        must_change_password: false,
+        person_id: None,
+        department: Some("police".into()),
+    };
+    let made = s.create_user(&ctx(), &police).await.unwrap();
+    assert_eq!(made.department.as_deref(), Some("police"));
+    let read = s.user_by_name("dept.police").await.unwrap().unwrap();
+    assert_eq!(read.department.as_deref(), Some("police"));
+    assert_eq!(
+        s.department_users(&code("320200"), "police").await.unwrap(),
+        vec![made.id]
+    );
+    assert!(
+        s.department_users(&code("320200"), "nrp")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

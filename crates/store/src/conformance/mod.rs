@@ -77,7 +77,7 @@ macro_rules! conformance_tests {
             imagery_scenes_are_registered_listed_and_deleted, tasks_break_down_and_roll_up,
             contact_sheets_are_answered_before_closing, inspection_findings_become_sheets,
             reports_are_submitted_once_and_scoped, service_log_is_scoped_and_filtered,
-            report_reminders_are_sent_once);
+            report_reminders_are_sent_once, department_accounts_belong_to_their_department);
     };
     (@each $open:path, $close:path; $($name:ident),* $(,)?) => {
         $(

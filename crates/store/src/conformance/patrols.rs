@@ -19,6 +19,7 @@ async fn user(s: &SqlStore, name: &str, role: Role, grid: &str, person_id: Optio
         grid_code: code(grid),
         must_change_password: false,
         person_id,
+        department: None,
     };
     s.create_user(&ctx(), &u).await.unwrap().id
 }

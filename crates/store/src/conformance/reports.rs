@@ -111,6 +111,7 @@ pub async fn service_log_is_scoped_and_filtered(s: &SqlStore) {
             grid_code: code("320205"),
             must_change_password: false,
             person_id: None,
+            department: None,
         };
         users.push(s.create_user(&ctx(), &u).await.unwrap().id);
     }

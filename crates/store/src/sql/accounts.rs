@@ -17,7 +17,7 @@ use crate::model::{NewAudit, NewSession, NewUser, Session, User, WriteCtx};
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.password_hash, u.role, u.grid_code, \
     g.name AS grid_name, g.path AS grid_path, u.must_change_password, u.failed_logins, \
-    u.locked_until, u.disabled, u.person_id, u.created_at FROM users u JOIN grids g ON g.code = u.grid_code";
+    u.locked_until, u.disabled, u.person_id, u.department, u.created_at FROM users u JOIN grids g ON g.code = u.grid_code";
 
 fn user_from_row(r: &AnyRow) -> StoreResult<User> {
     let locked_until: Option<i64> = get(r, "locked_until")?;
@@ -36,6 +36,7 @@ fn user_from_row(r: &AnyRow) -> StoreResult<User> {
             disabled: get_flag(r, "disabled")?,
         },
         person_id: get_opt_uuid(r, "person_id")?,
+        department: get(r, "department")?,
         created_at: get_instant(r, "created_at")?,
     })
 }
@@ -45,7 +46,7 @@ fn public(u: &User) -> serde_json::Value {
     serde_json::json!({
         "id": u.id, "username": u.username, "role": u.role, "grid_code": u.grid_code,
         "must_change_password": u.must_change_password, "disabled": u.login.disabled,
-        "person_id": u.person_id,
+        "person_id": u.person_id, "department": u.department,
     })
 }
 
@@ -64,8 +65,8 @@ pub async fn create_user(db: &SqlStore, ctx: &WriteCtx, u: &NewUser) -> StoreRes
     let id = new_id();
     sqlx::query(
         "INSERT INTO users (id, username, password_hash, role, grid_code, must_change_password, \
-         failed_logins, locked_until, disabled, person_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, 0, $7, $8)",
+         failed_logins, locked_until, disabled, person_id, department, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, 0, $7, $8, $9)",
     )
     .bind(id.to_string())
     .bind(name)
@@ -74,6 +75,7 @@ pub async fn create_user(db: &SqlStore, ctx: &WriteCtx, u: &NewUser) -> StoreRes
     .bind(u.grid_code.as_str())
     .bind(flag(u.must_change_password))
     .bind(u.person_id.map(|p| p.to_string()))
+    .bind(u.department.clone())
     .bind(ms(ctx.at))
     .execute(&mut *tx)
     .await

@@ -574,6 +574,9 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>> {
         notices::users_at(self, grids, roles).await
     }
+    async fn department_users(&self, grid: &GridCode, department: &str) -> StoreResult<Vec<Uuid>> {
+        notices::department_users(self, grid, department).await
+    }
 
     async fn create_camera(
         &self,

@@ -93,6 +93,23 @@ pub async fn mark_read(
     Ok(done)
 }
 
+/// Accounts (not disabled) of a member department at a grid.
+pub async fn department_users(
+    db: &SqlStore,
+    grid: &GridCode,
+    department: &str,
+) -> StoreResult<Vec<Uuid>> {
+    let rows = sqlx::query(
+        "SELECT id FROM users WHERE disabled = 0 AND role = 'department' AND grid_code = $1 \
+         AND department = $2 ORDER BY username",
+    )
+    .bind(grid.as_str())
+    .bind(department)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| get_uuid(r, "id")).collect()
+}
+
 /// Accounts (not disabled) of the given roles whose grid is one of `grids`.
 pub async fn users_at(
     db: &SqlStore,
