@@ -244,6 +244,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     // --- audit log (审计日志): append-only ---
 
     async fn append_audit(&self, entry: &NewAudit) -> StoreResult<()>;
+    /// Appends several entries at once (one transaction).
+    async fn append_audits(&self, entries: &[NewAudit]) -> StoreResult<()>;
     /// Newest first.
     async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
 
@@ -333,6 +335,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn patrols(&self, scope: &Scope, filter: &PatrolFilter) -> StoreResult<Vec<Patrol>>;
     /// A patrol's stored points by time (personal data: callers audit who reads them).
     async fn track_points(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<NewTrackPoint>>;
+    /// The latest stored point (by time, then id) of each of these patrols in the scope that has
+    /// one, in one read.
+    async fn last_points(
+        &self,
+        scope: &Scope,
+        ids: &[Uuid],
+    ) -> StoreResult<Vec<(Uuid, NewTrackPoint)>>;
     /// Records a check-in; a retry changes nothing (`false`).
     async fn record_checkin(
         &self,

@@ -104,17 +104,7 @@ pub async fn coverage_of_area(
     let patrols = state.store.patrols(&caller.scope, &filter_by).await?;
     let mut tracks: Vec<Vec<TrackPoint>> = Vec::new();
     for p in patrols.iter().filter(|p| p.grid_code == area.grid_code) {
-        let raw = state.store.track_points(&caller.scope, p.id).await?;
-        let points: Vec<TrackPoint> = raw
-            .iter()
-            .map(|t| TrackPoint {
-                t: t.t,
-                lon: t.lon,
-                lat: t.lat,
-                accuracy_m: t.accuracy_m,
-                speed_mps: t.speed_mps,
-            })
-            .collect();
+        let points = super::patrols::raw_track(&state, &caller.scope, p.id).await?;
         let clean = filter(&points, &FilterRules::default()).kept;
         // Only the patrols that came near the area count for it.
         if coverage(&shape, &[clean.as_slice()], within_m) > 0.0 {

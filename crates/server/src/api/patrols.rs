@@ -237,20 +237,7 @@ pub async fn points(
 
 /// Cleans the stored track (noise, jumps) and records its distance and moving time.
 async fn refresh_figures(state: &AppState, id: Uuid) -> ApiResult<()> {
-    let raw = state
-        .store
-        .track_points(&linzhang_domain::Scope::everything(), id)
-        .await?;
-    let track: Vec<TrackPoint> = raw
-        .iter()
-        .map(|p| TrackPoint {
-            t: p.t,
-            lon: p.lon,
-            lat: p.lat,
-            accuracy_m: p.accuracy_m,
-            speed_mps: p.speed_mps,
-        })
-        .collect();
+    let track = raw_track(state, &linzhang_domain::Scope::everything(), id).await?;
     let clean = filter(&track, &FilterRules::default()).kept;
     // Gaps longer than five minutes are pauses, not walking.
     let moving = moving_time(&clean, chrono::Duration::minutes(5)).num_seconds();
@@ -374,17 +361,7 @@ pub async fn detail(
     caller
         .allow(&state, own || supervisor, "view a patrol track")
         .await?;
-    let raw = state.store.track_points(&caller.scope, id).await?;
-    let track: Vec<TrackPoint> = raw
-        .iter()
-        .map(|q| TrackPoint {
-            t: q.t,
-            lon: q.lon,
-            lat: q.lat,
-            accuracy_m: q.accuracy_m,
-            speed_mps: q.speed_mps,
-        })
-        .collect();
+    let track = raw_track(&state, &caller.scope, id).await?;
     let result = filter(&track, &FilterRules::default());
     state
         .store
@@ -400,7 +377,7 @@ pub async fn detail(
         .await?;
     Ok(Json(PatrolDetail {
         patrol: view(&p),
-        rejected: raw.len() - result.kept.len(),
+        rejected: track.len() - result.kept.len(),
         track: result
             .kept
             .iter()
@@ -429,6 +406,27 @@ pub struct LivePatrol {
     pub last: Option<TrackPointView>,
     /// The cleaned track, by time, when asked for (`tracks=true`).
     pub track: Option<Vec<TrackPointView>>,
+}
+
+/// A patrol's stored points in the scope as the domain's track, by time (before cleaning).
+pub(crate) async fn raw_track(
+    state: &AppState,
+    scope: &linzhang_domain::Scope,
+    id: Uuid,
+) -> ApiResult<Vec<TrackPoint>> {
+    Ok(state
+        .store
+        .track_points(scope, id)
+        .await?
+        .iter()
+        .map(|q| TrackPoint {
+            t: q.t,
+            lon: q.lon,
+            lat: q.lat,
+            accuracy_m: q.accuracy_m,
+            speed_mps: q.speed_mps,
+        })
+        .collect())
 }
 
 fn point_view(q: &TrackPoint) -> TrackPointView {
@@ -482,46 +480,49 @@ pub async fn live(
     };
     patrols.extend(state.store.patrols(&caller.scope, &f).await?);
     patrols.sort_by(|a, b| b.started_at.cmp(&a.started_at).then(a.id.cmp(&b.id)));
+    let ids: Vec<_> = patrols.iter().map(|p| p.id).collect();
+    let last: std::collections::HashMap<_, _> = state
+        .store
+        .last_points(&caller.scope, &ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut out = Vec::with_capacity(patrols.len());
+    let mut seen = Vec::with_capacity(patrols.len());
     for p in &patrols {
-        let raw: Vec<TrackPoint> = state
-            .store
-            .track_points(&caller.scope, p.id)
-            .await?
-            .iter()
-            .map(|q| TrackPoint {
-                t: q.t,
+        let track = if q.tracks {
+            let raw = raw_track(&state, &caller.scope, p.id).await?;
+            Some(
+                filter(&raw, &FilterRules::default())
+                    .kept
+                    .iter()
+                    .map(point_view)
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        seen.push(NewAudit {
+            actor: caller.actor(),
+            at: now,
+            action: "patrol.view_live".into(),
+            target: Some(format!("patrol:{}", p.id)),
+            before: None,
+            after: None,
+            result: AuditResult::Ok,
+        });
+        out.push(LivePatrol {
+            patrol: view(p),
+            last: last.get(&p.id).map(|q| TrackPointView {
+                t: instant(q.t),
                 lon: q.lon,
                 lat: q.lat,
                 accuracy_m: q.accuracy_m,
-                speed_mps: q.speed_mps,
-            })
-            .collect();
-        let track = q.tracks.then(|| {
-            filter(&raw, &FilterRules::default())
-                .kept
-                .iter()
-                .map(point_view)
-                .collect()
-        });
-        state
-            .store
-            .append_audit(&NewAudit {
-                actor: caller.actor(),
-                at: now,
-                action: "patrol.view_live".into(),
-                target: Some(format!("patrol:{}", p.id)),
-                before: None,
-                after: None,
-                result: AuditResult::Ok,
-            })
-            .await?;
-        out.push(LivePatrol {
-            patrol: view(p),
-            last: raw.last().map(point_view),
+            }),
             track,
         });
     }
+    state.store.append_audits(&seen).await?;
     Ok(Json(out))
 }
 

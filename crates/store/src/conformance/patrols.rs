@@ -91,6 +91,7 @@ pub async fn patrol_tracks_are_stored_once(s: &SqlStore) {
     let stored = s.track_points(&all, new.id).await.unwrap();
     assert_eq!(stored.len(), 9);
     assert!(stored.windows(2).all(|w| w[0].t < w[1].t));
+    check_last_points(s, new.id, ranger, &stored).await;
     assert!(matches!(
         s.add_track_points(&ctx(), new.id, other, &points(20, 1))
             .await,
@@ -105,6 +106,40 @@ pub async fn patrol_tracks_are_stored_once(s: &SqlStore) {
 
     check_actions(s, new.id, ranger).await;
     check_scope_and_checkins(s, new.id, ranger).await;
+}
+
+/// The latest point of each patrol in one read: by time whatever the arrival order, then by id;
+/// none for a patrol without points or outside the scope.
+async fn check_last_points(s: &SqlStore, id: Uuid, ranger: Uuid, stored: &[NewTrackPoint]) {
+    let all = Scope::everything();
+    let empty = NewPatrol {
+        id: Uuid::from_u128(8),
+        user_id: ranger,
+        person_id: None,
+        grid_code: code("320205001001"),
+        kind: PatrolKind::Ranger,
+        started_at: t0(),
+    };
+    s.start_patrol(&ctx(), &all, &empty).await.unwrap();
+    let last = s.last_points(&all, &[id, empty.id]).await.unwrap();
+    assert_eq!(last, vec![(id, stored[8])]);
+    // An earlier point arriving late changes nothing; a second fix at the same instant with a
+    // greater id is the last, as the track orders them.
+    let mut late = points(2, 1);
+    late[0].id = Uuid::from_u128(0xabc0_1000);
+    let mut twin = points(8, 1);
+    twin[0].id = Uuid::from_u128(0xfff0_0000);
+    twin[0].lon += 0.001;
+    s.add_track_points(&ctx(), id, ranger, &[twin[0], late[0]])
+        .await
+        .unwrap();
+    let last = s.last_points(&all, &[id]).await.unwrap();
+    assert_eq!(last, vec![(id, twin[0])]);
+    let track = s.track_points(&all, id).await.unwrap();
+    assert_eq!(track.last(), Some(&twin[0]));
+    let jiangyin = s.scope_of(&code("320281")).await.unwrap();
+    assert!(s.last_points(&jiangyin, &[id]).await.unwrap().is_empty());
+    assert!(s.last_points(&all, &[]).await.unwrap().is_empty());
 }
 
 async fn check_actions(s: &SqlStore, id: Uuid, ranger: Uuid) {
@@ -128,7 +163,8 @@ async fn check_actions(s: &SqlStore, id: Uuid, ranger: Uuid) {
         .await
         .unwrap();
     assert_eq!(ended.state, PatrolState::Ended);
-    assert_eq!(ended.point_count, 9);
+    let stored = s.track_points(&all, id).await.unwrap();
+    assert_eq!(ended.point_count, i64::try_from(stored.len()).unwrap());
     assert!(ended.ended_at.is_some());
     assert!(matches!(
         s.act_on_patrol(&ctx(), id, ranger, PatrolAction::Resume)
@@ -156,7 +192,11 @@ async fn check_scope_and_checkins(s: &SqlStore, id: Uuid, ranger: Uuid) {
         kind: Some(PatrolKind::Ranger),
         ..filter
     };
-    assert_eq!(s.patrols(&all, &mine).await.unwrap().len(), 1);
+    assert_eq!(
+        s.patrols(&all, &mine).await.unwrap().len(),
+        2,
+        "this one and the one without points"
+    );
 
     let c = NewCheckin {
         id: Uuid::from_u128(9),

@@ -61,6 +61,19 @@ pub async fn append(db: &SqlStore, e: &NewAudit) -> StoreResult<()> {
     insert(&mut conn, e).await
 }
 
+/// Appends the entries in one transaction.
+pub async fn append_all(db: &SqlStore, entries: &[NewAudit]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for e in entries {
+        insert(&mut tx, e).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn list(db: &SqlStore, f: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
     let pool = db.pool();
     let limit = if f.limit <= 0 { 50 } else { f.limit.min(500) };

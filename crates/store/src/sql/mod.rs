@@ -400,6 +400,9 @@ impl Store for SqlStore {
     async fn append_audit(&self, entry: &NewAudit) -> StoreResult<()> {
         audit::append(self, entry).await
     }
+    async fn append_audits(&self, entries: &[NewAudit]) -> StoreResult<()> {
+        audit::append_all(self, entries).await
+    }
     async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         audit::list(self, filter).await
     }
@@ -504,6 +507,13 @@ impl Store for SqlStore {
     }
     async fn track_points(&self, scope: &Scope, id: Uuid) -> StoreResult<Vec<NewTrackPoint>> {
         patrols::points(self, scope, id).await
+    }
+    async fn last_points(
+        &self,
+        scope: &Scope,
+        ids: &[Uuid],
+    ) -> StoreResult<Vec<(Uuid, NewTrackPoint)>> {
+        patrols::last_points(self, scope, ids).await
     }
     async fn record_checkin(
         &self,

@@ -315,6 +315,52 @@ pub async fn points(db: &SqlStore, scope: &Scope, id: Uuid) -> StoreResult<Vec<N
         .collect()
 }
 
+/// The latest point (by time, then id) of each of these patrols in the scope.
+pub async fn last_points(
+    db: &SqlStore,
+    scope: &Scope,
+    ids: &[Uuid],
+) -> StoreResult<Vec<(Uuid, NewTrackPoint)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let params = (0..ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT pp.patrol_id, pp.id, pp.t, pp.lon, pp.lat, pp.accuracy_m, pp.speed_mps \
+         FROM patrol_points pp \
+         JOIN (SELECT patrol_id, MAX(t) AS t FROM patrol_points WHERE patrol_id IN ({params}) \
+               GROUP BY patrol_id) m ON m.patrol_id = pp.patrol_id AND m.t = pp.t \
+         JOIN patrols p ON p.id = pp.patrol_id JOIN grids g ON g.code = p.grid_code \
+         WHERE g.path LIKE $1 ORDER BY pp.patrol_id, pp.id"
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(scope.like_pattern());
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    let rows = q.fetch_all(db.pool()).await?;
+    let mut out: Vec<(Uuid, NewTrackPoint)> = Vec::with_capacity(ids.len());
+    for r in &rows {
+        let patrol = get_uuid(r, "patrol_id")?;
+        let point = NewTrackPoint {
+            id: get_uuid(r, "id")?,
+            t: super::rows::get_instant(r, "t")?,
+            lon: get(r, "lon")?,
+            lat: get(r, "lat")?,
+            accuracy_m: get(r, "accuracy_m")?,
+            speed_mps: get(r, "speed_mps")?,
+        };
+        // Points at the same instant: the one with the greatest id, as `points` orders them.
+        match out.last_mut() {
+            Some((p, last)) if *p == patrol => *last = point,
+            _ => out.push((patrol, point)),
+        }
+    }
+    Ok(out)
+}
+
 /// Records a check-in at the user's grid; a retry changes nothing (`false`).
 pub async fn checkin(
     db: &SqlStore,
