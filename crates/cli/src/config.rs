@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
+use linzhang_server::ServerConfig;
+
 pub const DEFAULT_DATABASE: &str = "sqlite://./data/linzhang.db";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:8080";
-pub const DEFAULT_DATA_DIR: &str = "./data";
+// The server's own settings (public URL, data folder, schedules, time zone) default to
+// `ServerConfig::default()`: one set of defaults for the binary and the embedded server.
 
 /// Settings as flags or environment variables give them (all optional).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -109,7 +111,7 @@ fn default_data_dir(database: &str) -> PathBuf {
         .map(|p| p.split('?').next().unwrap_or(p))
         .and_then(|p| std::path::Path::new(p).parent())
         .map_or_else(
-            || PathBuf::from(DEFAULT_DATA_DIR),
+            || ServerConfig::default().data_dir,
             |d| {
                 if d.as_os_str().is_empty() {
                     PathBuf::from(".")
@@ -166,11 +168,12 @@ impl Config {
             .clone()
             .or(file.data_dir)
             .unwrap_or_else(|| default_data_dir(&database));
+        let server = ServerConfig::default();
         let utc_offset = args
             .utc_offset
             .clone()
             .or(file.utc_offset)
-            .unwrap_or_else(|| "+08:00".into());
+            .unwrap_or_else(|| server.zone.offset().to_string());
         if linzhang_domain::Zone::parse(&utc_offset).is_none() {
             anyhow::bail!("utc_offset {utc_offset:?} is not an offset such as +08:00");
         }
@@ -186,18 +189,21 @@ impl Config {
                 .public_base_url
                 .clone()
                 .or(file.public_base_url)
-                .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.into()),
-            secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+                .unwrap_or(server.public_base_url),
+            secure_cookies: args
+                .secure_cookies
+                .or(file.secure_cookies)
+                .unwrap_or(server.secure_cookies),
             firms_url: args.firms_url.clone().or(file.firms_url),
             firms_every_minutes: args
                 .firms_every_minutes
                 .or(file.firms_every_minutes)
-                .unwrap_or(60)
+                .unwrap_or(server.firms_every.as_secs() / 60)
                 .max(1),
             camera_poll_seconds: args
                 .camera_poll_seconds
                 .or(file.camera_poll_seconds)
-                .unwrap_or(60),
+                .unwrap_or(server.camera_poll_every.map_or(0, |d| d.as_secs())),
             fire_model: args.fire_model.clone().or(file.fire_model),
             utc_offset,
         })
@@ -252,7 +258,8 @@ mod tests {
         let c = Config::resolve(&args).expect("config");
         assert_eq!(c.database, "sqlite://flag.db");
         assert_eq!(c.listen, "0.0.0.0:9000");
-        assert_eq!(c.public_base_url, DEFAULT_PUBLIC_BASE_URL);
+        assert_eq!(c.public_base_url, ServerConfig::default().public_base_url);
+        assert_eq!((c.firms_every_minutes, c.camera_poll_seconds), (60, 60));
         assert_eq!(c.data_dir, PathBuf::from("."), "beside the database");
         assert_eq!(
             c.zone(),
@@ -271,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             default_data_dir("postgres://lz@db/lz"),
-            PathBuf::from(DEFAULT_DATA_DIR)
+            PathBuf::from("./data")
         );
         std::fs::write(&path, "bogus = 1\n").expect("write");
         let err = Config::resolve(&args).expect_err("unknown key");
