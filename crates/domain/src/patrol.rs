@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Role;
 use crate::codes::CodeTable;
-use crate::grid::Level;
+use crate::grid::{GridCode, Level};
 
 /// The code table of chief patrol frequencies: code `{level}.{period}`, name the count.
 pub const RULE_TABLE: &str = "chief_patrol_rule";
@@ -18,6 +18,14 @@ pub const MEETING_RULE_TABLE: &str = "meeting_rule";
 /// The code table of rangers' patrol frequencies per responsibility area (C1), in the same form
 /// (`village.month` = 8 by default).
 pub const AREA_RULE_TABLE: &str = "area_patrol_rule";
+
+/// Whether a ranger's patrol may count for a responsibility area (its coverage and its patrols
+/// against the area rule): it was walked at the area's grid; rangers of a neighbouring grid
+/// passing by do not patrol it. Of these, a patrol counts when its cleaned track comes within
+/// the coverage distance of the area (`linzhang_geo::track::comes_within`).
+pub fn patrols_for_area(patrol_grid: &GridCode, area_grid: &GridCode) -> bool {
+    patrol_grid == area_grid
+}
 
 /// Whose patrol it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

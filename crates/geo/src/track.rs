@@ -34,7 +34,7 @@ mod filter;
 use chrono::{DateTime, Duration, Utc};
 use geo::{Distance, Geodesic, Point};
 
-pub use coverage::coverage;
+pub use coverage::{comes_within, coverage};
 pub use filter::{FilterResult, FilterRules, Rejected, Rejection, filter};
 
 /// One GPS fix as recorded by a phone.

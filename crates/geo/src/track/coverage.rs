@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use geo::{BoundingRect, Coord, MultiPolygon};
+use geo::{BoundingRect, Coord, Distance, Euclidean, LineString, MapCoords, MultiPolygon, Point};
 
 use super::TrackPoint;
 
@@ -128,6 +128,60 @@ pub fn coverage(area: &MultiPolygon<f64>, tracks: &[&[TrackPoint]], within_m: f6
     } else {
         0.0
     }
+}
+
+/// Whether any part of `track` comes within `within_m` metres of `area` (or runs inside it):
+/// the patrols that count for an area, found without computing a coverage for each. Distances
+/// are measured in a plane tangent to the WGS84 ellipsoid at the middle of the area, exact to
+/// well under 1 % across a county.
+pub fn comes_within(area: &MultiPolygon<f64>, track: &[TrackPoint], within_m: f64) -> bool {
+    let finite: Vec<&TrackPoint> = track
+        .iter()
+        .filter(|p| p.lon.is_finite() && p.lat.is_finite())
+        .collect();
+    let (Some(bbox), false) = (area.bounding_rect(), finite.is_empty()) else {
+        return false;
+    };
+    if !(within_m.is_finite() && within_m >= 0.0) {
+        return false;
+    }
+    let centre = bbox.center();
+    let (kx, ky) = (parallel_m_per_deg(centre.y), meridian_m_per_deg(centre.y));
+    let project = |c: Coord| Coord {
+        x: (c.x - centre.x) * kx,
+        y: (c.y - centre.y) * ky,
+    };
+    let line: Vec<Coord> = finite
+        .iter()
+        .map(|p| project(Coord { x: p.lon, y: p.lat }))
+        .collect();
+    // Cheap rejection: the track's box, grown by the distance, misses the area's box.
+    let (lo, hi) = (project(bbox.min()), project(bbox.max()));
+    let fold = |f: fn(f64, f64) -> f64, axis: fn(&Coord) -> f64, start: f64| {
+        line.iter().map(axis).fold(start, f)
+    };
+    let (min_x, max_x) = (
+        fold(f64::min, |c| c.x, f64::INFINITY),
+        fold(f64::max, |c| c.x, f64::NEG_INFINITY),
+    );
+    let (min_y, max_y) = (
+        fold(f64::min, |c| c.y, f64::INFINITY),
+        fold(f64::max, |c| c.y, f64::NEG_INFINITY),
+    );
+    if max_x + within_m < lo.x
+        || min_x - within_m > hi.x
+        || max_y + within_m < lo.y
+        || min_y - within_m > hi.y
+    {
+        return false;
+    }
+    let plane = area.map_coords(project);
+    let distance = if line.len() == 1 {
+        Euclidean.distance(&Point(line[0]), &plane)
+    } else {
+        Euclidean.distance(&LineString::new(line), &plane)
+    };
+    distance <= within_m
 }
 
 /// Rows along parallels, evenly spaced in latitude over a bounding box.

@@ -429,3 +429,26 @@ fn degenerate_inputs_give_zero() {
         assert!(coverage(&thin_rectangle(), &[&track], within).abs() < f64::EPSILON);
     }
 }
+
+#[test]
+fn comes_within_agrees_with_the_distance_to_the_area() {
+    let area = square();
+    // North of the square's top edge (31.51°N) by 0.0005° of latitude: about 55 m.
+    let north = [at(0, 120.005, 31.5105)];
+    assert!(comes_within(&area, &north, 60.0));
+    assert!(!comes_within(&area, &north, 50.0));
+    assert!(coverage(&area, &[&north], 60.0) > 0.0);
+    assert!(coverage(&area, &[&north], 50.0).abs() < f64::EPSILON);
+    // Inside: distance 0.
+    assert!(comes_within(&area, &[at(0, 120.005, 31.505)], 10.0));
+    // A segment that crosses the square though both ends are far outside it.
+    let across = [at(0, 119.99, 31.505), at(600, 120.02, 31.505)];
+    assert!(comes_within(&area, &across, 10.0));
+    // Far away, and no points.
+    assert!(!comes_within(
+        &area,
+        &line((120.2, 31.6), (120.21, 31.6)),
+        100.0
+    ));
+    assert!(!comes_within(&area, &[], 100.0));
+}

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use linzhang_domain::patrol::{self, AREA_RULE_TABLE, PatrolKind, Period};
 use linzhang_domain::{Action, AreaCode};
 use linzhang_geo::geo::{Geometry, MultiPolygon};
-use linzhang_geo::track::{FilterRules, TrackPoint, coverage, filter, length_m};
+use linzhang_geo::track::{FilterRules, TrackPoint, comes_within, coverage, filter, length_m};
 use linzhang_store::PatrolFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -103,11 +103,13 @@ pub async fn coverage_of_area(
     };
     let patrols = state.store.patrols(&caller.scope, &filter_by).await?;
     let mut tracks: Vec<Vec<TrackPoint>> = Vec::new();
-    for p in patrols.iter().filter(|p| p.grid_code == area.grid_code) {
+    let theirs = patrols
+        .iter()
+        .filter(|p| patrol::patrols_for_area(&p.grid_code, &area.grid_code));
+    for p in theirs {
         let points = super::patrols::raw_track(&state, &caller.scope, p.id).await?;
         let clean = filter(&points, &FilterRules::default()).kept;
-        // Only the patrols that came near the area count for it.
-        if coverage(&shape, &[clean.as_slice()], within_m) > 0.0 {
+        if comes_within(&shape, &clean, within_m) {
             tracks.push(clean);
         }
     }
