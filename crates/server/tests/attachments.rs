@@ -218,3 +218,119 @@ async fn what_is_not_a_photo_or_video_is_refused_and_nothing_is_stored() {
     let r = upload(&app, &t, INCIDENT, "not-a-uuid", "video/mp4", mp4).await;
     assert_eq!(r.status(), 400);
 }
+
+/// An MP4-typed video of `len` bytes with a pattern that shows any misplaced byte.
+fn video(len: usize) -> Vec<u8> {
+    let mut v = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    v.extend((v.len()..len).map(|i| u8::try_from(i % 251).expect("byte")));
+    v
+}
+
+async fn get_range(app: &TestApp, token: &str, url: &str, range: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(app.url(url))
+        .bearer_auth(token)
+        .header("range", range)
+        .send()
+        .await
+        .expect("send")
+}
+
+#[tokio::test]
+async fn a_video_is_written_in_parts_and_served_in_byte_ranges() {
+    use sha2::Digest as _;
+    let (app, t) = app_with_incident().await;
+    // Three parts of 8 MB, the last one short.
+    let bytes = video(20 * 1024 * 1024 + 123);
+    let id = "0192f7a0-0000-7000-8000-0000000000e1";
+    let r = upload(&app, &t, INCIDENT, id, "video/mp4", bytes.clone()).await;
+    assert_eq!(r.status(), 201);
+    let stored: Value = r.json().await.expect("json");
+    assert_eq!(stored["size_bytes"], bytes.len());
+    assert_eq!(stored["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+    let url = stored["url"].as_str().expect("url").to_owned();
+
+    let whole = app.get(&t, &url).await;
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    assert_eq!(whole.headers()["content-type"], "video/mp4");
+    assert!(
+        whole.bytes().await.expect("body") == bytes[..],
+        "the file back, byte for byte"
+    );
+
+    let part = get_range(&app, &t, &url, "bytes=10000000-10000099").await;
+    assert_eq!(part.status(), 206);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 10000000-10000099/{}", bytes.len()).as_str()
+    );
+    assert!(part.bytes().await.expect("body") == bytes[10_000_000..10_000_100]);
+    let tail = get_range(&app, &t, &url, "bytes=-10").await;
+    assert_eq!(tail.status(), 206);
+    assert!(tail.bytes().await.expect("body") == bytes[bytes.len() - 10..]);
+    let beyond = get_range(&app, &t, &url, "bytes=99999999-").await;
+    assert_eq!(beyond.status(), 416);
+    assert_eq!(
+        beyond.headers()["content-range"],
+        format!("bytes */{}", bytes.len()).as_str()
+    );
+}
+
+#[tokio::test]
+async fn a_video_cut_off_half_way_leaves_nothing_and_can_be_sent_again() {
+    let (app, t) = app_with_incident().await;
+    let bytes = video(12 * 1024 * 1024);
+    let id = "0192f7a0-0000-7000-8000-0000000000e2";
+    // The phone loses its connection after 9 MB.
+    let first = bytes[..9 * 1024 * 1024].to_vec();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        vec![Ok(first), Err(std::io::Error::other("connection lost"))];
+    let cut = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/incidents/{INCIDENT}/attachments?id={id}")))
+        .bearer_auth(&t)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await;
+    assert!(
+        cut.map_or(true, |r| !r.status().is_success()),
+        "a cut-off upload is not acknowledged"
+    );
+    let folder = app.dir.path().join("files/incidents").join(INCIDENT);
+    let leftovers = |folder: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(folder)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with(id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // The server notices the cut a moment after the client gives up.
+    let mut left = leftovers(&folder);
+    for _ in 0..50 {
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = leftovers(&folder);
+    }
+    assert!(
+        left.is_empty(),
+        "nothing of the cut-off file remains: {left:?}"
+    );
+    let listed = detail(&app, &t).await;
+    assert!(
+        listed["attachments"]
+            .as_array()
+            .is_none_or(|a| a.iter().all(|x| x["id"] != id)),
+        "and nothing is recorded"
+    );
+
+    let again = upload(&app, &t, INCIDENT, id, "video/mp4", bytes.clone()).await;
+    assert_eq!(again.status(), 201, "sent again whole, it is stored");
+    assert_eq!(leftovers(&folder), [format!("{id}.mp4")]);
+}

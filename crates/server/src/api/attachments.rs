@@ -5,23 +5,22 @@
 //! object store, the record to the database; whoever sees the owner sees its files.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
-use linzhang_domain::attachment::{MediaKind, MediaType, Owner, SNIFF_BYTES, THUMBNAIL_SIDE};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use linzhang_domain::attachment::{MediaKind, MediaType, Owner, THUMBNAIL_SIDE};
 use linzhang_domain::incident::may_report;
 use linzhang_store::{Attachment, StoreError};
 use object_store::PutPayload;
 use object_store::path::Path as ObjectPath;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::convert::{instant, parse_uuid};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::files::object_failed;
 use crate::state::AppState;
 
 /// A stored photo or video.
@@ -87,61 +86,6 @@ pub struct UploadQuery {
     pub name: Option<String>,
 }
 
-fn unsupported() -> ApiError {
-    ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        "only JPEG, PNG and WebP photos and MP4 videos are accepted",
-    )
-}
-
-/// Reads the body, refusing what is not an accepted format as soon as its first bytes are in
-/// and what grows beyond the limit of its format.
-async fn read_body(body: Body) -> ApiResult<(MediaType, Vec<u8>)> {
-    let mut stream = body.into_data_stream();
-    let mut data = Vec::new();
-    let mut media: Option<MediaType> = None;
-    while let Some(chunk) = stream.next().await {
-        let chunk: Bytes = chunk.map_err(|_| {
-            ApiError::bad_request("body_unreadable", "the upload was cut off; send it again")
-        })?;
-        data.extend_from_slice(&chunk);
-        if media.is_none() && data.len() >= SNIFF_BYTES {
-            media = Some(MediaType::sniff(&data).ok_or_else(unsupported)?);
-        }
-        if let Some(m) = media
-            && data.len() as u64 > m.max_bytes()
-        {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
-                format!(
-                    "a {} may be at most {} MB",
-                    m.as_str(),
-                    m.max_bytes() / (1024 * 1024)
-                ),
-            ));
-        }
-    }
-    if data.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "empty_file",
-            "the upload is empty",
-        ));
-    }
-    let media = match media {
-        Some(m) => m,
-        None => MediaType::sniff(&data).ok_or_else(unsupported)?,
-    };
-    Ok((media, data))
-}
-
-fn object_failed(e: &object_store::Error) -> ApiError {
-    tracing::error!(error = %e, "object store failure");
-    ApiError::internal()
-}
-
 /// Attach a photo or video to an incident: the raw file as the body (JPEG, PNG or WebP up to
 /// 20 MB, MP4 up to 200 MB; the type is read from the file itself). Sending the same id again
 /// answers the stored attachment.
@@ -193,33 +137,38 @@ pub(crate) async fn store_upload(
         Err(StoreError::NotFound { .. }) => {}
         Err(e) => return Err(e.into()),
     }
-    let (media, data) = read_body(body).await?;
-    let data = Bytes::from(data);
-    let sha256 = hex::encode(Sha256::digest(&data));
-    let thumb = if media.kind() == MediaKind::Photo {
-        let bytes = data.clone();
-        let t = tokio::task::spawn_blocking(move || {
-            linzhang_raster::thumbnail::thumbnail(&bytes, THUMBNAIL_SIDE)
-        })
-        .await
-        .map_err(|_| ApiError::internal())?
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_image", e.to_string()))?;
-        Some(t)
-    } else {
-        None
-    };
     let prefix = key_prefix(owner);
-    let key = format!("{prefix}/{id}.{}", media.as_str());
+    let got = crate::files::receive(state.files.as_ref(), &format!("{prefix}/{id}"), body).await?;
+    let media = got.media;
+    let thumb = match &got.photo {
+        Some(bytes) => {
+            let bytes = bytes.clone();
+            let t = tokio::task::spawn_blocking(move || {
+                linzhang_raster::thumbnail::thumbnail(&bytes, THUMBNAIL_SIDE)
+            })
+            .await
+            .map_err(|_| ApiError::internal())?
+            .map_err(|e| {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_image", e.to_string())
+            })?;
+            Some(t)
+        }
+        None => None,
+    };
+    let key = got.key;
     let thumbnail_key = thumb.as_ref().map(|_| format!("{prefix}/{id}.thumb.jpg"));
-    let size = i64::try_from(data.len()).map_err(|_| ApiError::internal())?;
-    state
-        .files
-        .put(
-            &ObjectPath::from(key.as_str()),
-            PutPayload::from_bytes(data),
-        )
-        .await
-        .map_err(|e| object_failed(&e))?;
+    let size = i64::try_from(got.size).map_err(|_| ApiError::internal())?;
+    let sha256 = got.sha256;
+    if let Some(bytes) = got.photo {
+        state
+            .files
+            .put(
+                &ObjectPath::from(key.as_str()),
+                PutPayload::from_bytes(bytes),
+            )
+            .await
+            .map_err(|e| object_failed(&e))?;
+    }
     if let (Some(t), Some(k)) = (&thumb, &thumbnail_key) {
         state
             .files
@@ -274,34 +223,6 @@ pub(crate) async fn store_upload(
     Ok((status, Json(view(&stored))))
 }
 
-async fn serve_object(state: &AppState, key: &str, mime: &str) -> ApiResult<Response> {
-    let got = state
-        .files
-        .get(&ObjectPath::from(key))
-        .await
-        .map_err(|e| match e {
-            object_store::Error::NotFound { .. } => {
-                tracing::error!(key, "an attachment's file is missing from the object store");
-                ApiError::not_found("file")
-            }
-            other => object_failed(&other),
-        })?;
-    let bytes = got.bytes().await.map_err(|e| object_failed(&e))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            // The bytes under an id never change; only the signed-in may fetch them.
-            (
-                header::CACHE_CONTROL,
-                "private, max-age=31536000, immutable".to_owned(),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 /// Serves the file of an attachment (or its thumbnail) of an owner in the caller's scope.
 pub(crate) async fn serve(
     state: &AppState,
@@ -309,6 +230,7 @@ pub(crate) async fn serve(
     owner: Owner,
     id: &str,
     thumbnail: bool,
+    headers: &HeaderMap,
 ) -> ApiResult<Response> {
     let id = parse_uuid(id, "attachment")?;
     let a = state.store.attachment(&caller.scope, owner, id).await?;
@@ -316,9 +238,16 @@ pub(crate) async fn serve(
         let key = a
             .thumbnail_key
             .ok_or_else(|| ApiError::not_found("thumbnail"))?;
-        serve_object(state, &key, "image/jpeg").await
+        crate::files::serve(state.files.as_ref(), &key, "image/jpeg", None).await
     } else {
-        serve_object(state, &a.object_key, a.media_type.mime()).await
+        let range = headers.get(header::RANGE);
+        crate::files::serve(
+            state.files.as_ref(),
+            &a.object_key,
+            a.media_type.mime(),
+            range,
+        )
+        .await
     }
 }
 
@@ -330,9 +259,10 @@ pub async fn file(
     State(state): State<AppState>,
     caller: Caller,
     Path((incident, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let owner = Owner::Incident(parse_uuid(&incident, "id")?);
-    serve(&state, &caller, owner, &id, false).await
+    serve(&state, &caller, owner, &id, false, &headers).await
 }
 
 /// The JPEG thumbnail of a photo (videos have none: 404).
@@ -343,7 +273,8 @@ pub async fn thumbnail(
     State(state): State<AppState>,
     caller: Caller,
     Path((incident, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let owner = Owner::Incident(parse_uuid(&incident, "id")?);
-    serve(&state, &caller, owner, &id, true).await
+    serve(&state, &caller, owner, &id, true, &headers).await
 }

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use linzhang_domain::Action;
 use linzhang_domain::attachment::Owner;
@@ -70,11 +70,12 @@ pub async fn file(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, photo)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     caller
         .require(&state, Action::ReadLayers, "read change spots")
         .await?;
-    attachments::serve(&state, &caller, spot(&id)?, &photo, false).await
+    attachments::serve(&state, &caller, spot(&id)?, &photo, false, &headers).await
 }
 
 /// The JPEG thumbnail of a spot's photo (videos have none: 404).
@@ -85,9 +86,10 @@ pub async fn thumbnail(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, photo)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     caller
         .require(&state, Action::ReadLayers, "read change spots")
         .await?;
-    attachments::serve(&state, &caller, spot(&id)?, &photo, true).await
+    attachments::serve(&state, &caller, spot(&id)?, &photo, true, &headers).await
 }
