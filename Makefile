@@ -33,6 +33,7 @@ deps-test:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
+	@command -v moto_server >/dev/null 2>&1 || python3 -m pip install -q 'moto[server]'
 
 web-deps:
 	@if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \
@@ -58,12 +59,23 @@ clippy: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 # PostgreSQL half of the conformance suite: LINZHANG_TEST_PG, or the local server when it answers.
+# An S3-compatible server for the file store test (moto_server, from deps-test), unless
+# LINZHANG_TEST_S3 names one.
+S3_TEST_PORT ?= 9199
+
 test-rust: deps
 	@if [ -z "$$LINZHANG_TEST_PG" ]; then \
 	  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then export LINZHANG_TEST_PG=$(PG_DEFAULT); \
 	  else echo "warning: no PostgreSQL on 127.0.0.1:5432 and LINZHANG_TEST_PG unset: the PostgreSQL conformance tests will skip"; fi; \
 	fi; \
-	$(CARGO) test --workspace
+	s3pid=""; \
+	if [ -z "$$LINZHANG_TEST_S3" ] && command -v moto_server >/dev/null 2>&1; then \
+	  moto_server -H 127.0.0.1 -p $(S3_TEST_PORT) >/dev/null 2>&1 & s3pid=$$!; \
+	  export LINZHANG_TEST_S3=http://127.0.0.1:$(S3_TEST_PORT); \
+	fi; \
+	$(CARGO) test --workspace; rc=$$?; \
+	if [ -n "$$s3pid" ]; then kill $$s3pid; fi; \
+	exit $$rc
 
 openapi-check:
 	python3 -m openapi_spec_validator crates/server/tests/snapshots/openapi.json

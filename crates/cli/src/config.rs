@@ -38,6 +38,11 @@ pub struct ConfigArgs {
     /// Minutes between FIRMS fetches (default 60).
     #[arg(long, env = "LINZHANG_FIRMS_EVERY_MINUTES", global = true)]
     pub firms_every_minutes: Option<u64>,
+    /// Where uploaded photos and videos live: a folder, or an S3-compatible bucket
+    /// `s3://bucket[/prefix]` (endpoint and keys from the `AWS_*` variables; default
+    /// `DATA_DIR/files`).
+    #[arg(long, env = "LINZHANG_FILES_URL", global = true)]
+    pub files_url: Option<String>,
     /// The city's offset from UTC, whose days, months and years the rules count (default
     /// +08:00, China Standard Time).
     #[arg(long, env = "LINZHANG_UTC_OFFSET", global = true)]
@@ -68,6 +73,7 @@ struct FileConfig {
     camera_poll_seconds: Option<u64>,
     fire_model: Option<PathBuf>,
     data_dir: Option<PathBuf>,
+    files_url: Option<String>,
     utc_offset: Option<String>,
 }
 
@@ -83,6 +89,8 @@ pub struct Config {
     pub camera_poll_seconds: u64,
     pub fire_model: Option<PathBuf>,
     pub data_dir: PathBuf,
+    /// A folder or `s3://bucket[/prefix]`; none: `DATA_DIR/files`.
+    pub files_url: Option<String>,
     /// `+08:00`.
     pub utc_offset: String,
 }
@@ -99,6 +107,7 @@ impl std::fmt::Debug for Config {
             .field("camera_poll_seconds", &self.camera_poll_seconds)
             .field("fire_model", &self.fire_model)
             .field("data_dir", &self.data_dir)
+            .field("files_url", &self.files_url)
             .field("utc_offset", &self.utc_offset)
             .finish()
     }
@@ -205,8 +214,16 @@ impl Config {
                 .or(file.camera_poll_seconds)
                 .unwrap_or(server.camera_poll_every.map_or(0, |d| d.as_secs())),
             fire_model: args.fire_model.clone().or(file.fire_model),
+            files_url: args.files_url.clone().or(file.files_url),
             utc_offset,
         })
+    }
+
+    /// Where uploaded files live.
+    pub fn files_url(&self) -> String {
+        self.files_url
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("files").display().to_string())
     }
 
     /// The city's civil time.

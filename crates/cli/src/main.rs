@@ -241,12 +241,8 @@ async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
             data_dir: config.data_dir.clone(),
             zone: config.zone(),
         },
-        linzhang_server::local_files(&config.data_dir.join("files")).with_context(|| {
-            format!(
-                "cannot use {} for files",
-                config.data_dir.join("files").display()
-            )
-        })?,
+        linzhang_server::open_files(&config.files_url(), &[])
+            .with_context(|| format!("cannot use {} for files", config.files_url()))?,
     );
     if let Some(model) = &config.fire_model {
         let detector = linzhang_raster::fire::OnnxDetector::load(model)?;

@@ -5,8 +5,8 @@
 //! is never whole in memory), and files are served as streams, with byte ranges so that a
 //! browser can seek in a video.
 //!
-//! TODO: an S3-compatible store (the `aws` feature of `object_store`, `AmazonS3Builder`) chosen when
-//! the configuration names a bucket; only the local folder is wired up today.
+//! The store is a folder or an S3-compatible bucket ([`open_files`]): `MinIO`, Ceph and the
+//! Chinese clouds' object storage speak the S3 protocol.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,8 +16,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use linzhang_domain::attachment::{MediaKind, MediaType, SNIFF_BYTES};
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
+use object_store::prefix::PrefixStore;
 use object_store::{GetOptions, GetRange, ObjectStore, WriteMultipart};
 use sha2::{Digest, Sha256};
 
@@ -28,6 +30,43 @@ pub fn local_files(dir: &Path) -> std::io::Result<Arc<dyn ObjectStore>> {
     std::fs::create_dir_all(dir)?;
     let store = LocalFileSystem::new_with_prefix(dir).map_err(std::io::Error::other)?;
     Ok(Arc::new(store))
+}
+
+/// Opens where uploaded files live: a folder (`/srv/lz/files`, `file:///srv/lz/files`) or an
+/// S3-compatible bucket (`s3://bucket` or `s3://bucket/prefix`), its endpoint, region and keys
+/// from the standard `AWS_*` environment variables (`AWS_ENDPOINT`, `AWS_REGION`,
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP` …) with `options` (the
+/// same keys in lower case without `aws_`, e.g. `endpoint`) taking precedence.
+pub fn open_files(
+    location: &str,
+    options: &[(&str, &str)],
+) -> std::io::Result<Arc<dyn ObjectStore>> {
+    let Some(rest) = location.strip_prefix("s3://") else {
+        let dir = location.strip_prefix("file://").unwrap_or(location);
+        return local_files(Path::new(dir));
+    };
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(std::io::Error::other(format!(
+            "{location}: an S3 location names its bucket: s3://bucket[/prefix]"
+        )));
+    }
+    let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    for (key, value) in options {
+        let key: AmazonS3ConfigKey = key
+            .parse()
+            .map_err(|e| std::io::Error::other(format!("S3 option {key}: {e}")))?;
+        builder = builder.with_config(key, *value);
+    }
+    let s3 = builder
+        .build()
+        .map_err(|e| std::io::Error::other(format!("{location}: {e}")))?;
+    let prefix = prefix.trim_matches('/');
+    Ok(if prefix.is_empty() {
+        Arc::new(s3)
+    } else {
+        Arc::new(PrefixStore::new(s3, prefix))
+    })
 }
 
 /// Parts a video is written in.

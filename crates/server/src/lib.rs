@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 
 pub use auth::password;
 pub use error::{ApiError, ErrorBody};
-pub use files::local_files;
+pub use files::{local_files, open_files};
 pub use state::{AppState, ServerConfig};
 
 /// The whole application: API, OpenAPI document and docs, health check, web app.
