@@ -11,7 +11,7 @@ export interface LiveEvent {
 type Listener = (event: LiveEvent) => void;
 
 /** Event kinds the server sends (see `crates/server/src/notify.rs`). */
-export const LIVE_KINDS = ['incident.reported', 'incident.escalated', 'camera.alarm'] as const;
+export const LIVE_KINDS = ['incident.reported', 'incident.escalated', 'incident.assigned', 'camera.alarm'] as const;
 
 let source: EventSource | null = null;
 const listeners = new Set<Listener>();

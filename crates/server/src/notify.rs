@@ -60,6 +60,27 @@ pub async fn incident(state: &AppState, incident: &Incident, event: IncidentEven
     }
 }
 
+/// Tells the person an incident was assigned to (交办), on each of his accounts: inbox, live
+/// event and, for fire and SOS, a text message. The group robots are not told of personal
+/// assignments. Failures are logged, never returned.
+pub async fn incident_assigned(state: &AppState, incident: &Incident, person: Uuid) {
+    let message = Message {
+        kind: "incident.assigned".into(),
+        title: format!("交办事件：{}", incident.title),
+        body: incident.description.clone(),
+        link: Some(format!("/incidents/{}", incident.id)),
+        urgent: reaches_at_once(&incident.kind, incident.source),
+    };
+    let result = async {
+        let users = state.store.person_users(person).await?;
+        send(state, &[], users, message).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, incident = %incident.id, "assignment notification failed");
+    }
+}
+
 /// Announces a camera alarm as an urgent report at the camera's grid: to the chiefs and
 /// offices up to the city and the rangers of the grid, in the inbox and live.
 pub async fn alarm(

@@ -59,6 +59,16 @@ async fn a_retried_report_is_stored_once() {
     );
 }
 
+async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
+    let r: Value = app
+        .get(token, "/api/v1/notifications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    r.as_array().expect("list").clone()
+}
+
 #[tokio::test]
 async fn an_incident_runs_from_report_to_closure() {
     let app = TestApp::start(&[
@@ -109,7 +119,17 @@ async fn an_incident_runs_from_report_to_closure() {
     ] {
         assert_eq!(act(&app, token, id, action).await.status(), 200);
     }
+    let link = format!("/incidents/{id}");
+    let assigned = |n: &Value| n["kind"] == "incident.assigned" && n["link"] == link.as_str();
+    assert!(
+        inbox(&app, &r).await.iter().any(assigned),
+        "the assignee is told"
+    );
     let other = app.token("other").await;
+    assert!(
+        !inbox(&app, &other).await.iter().any(assigned),
+        "nobody else"
+    );
     let r2 = act(&app, &other, id, json!({ "action": "start" })).await;
     assert_eq!(r2.status(), 422, "only the assignee starts");
     for (token, action) in [

@@ -401,6 +401,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         grids: &[GridCode],
         roles: &[linzhang_domain::Role],
     ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>>;
+    /// Active accounts of a registry person (an assignee is a person; these are his logins).
+    async fn person_users(&self, person: Uuid) -> StoreResult<Vec<Uuid>>;
     /// Active accounts of a member department at a grid.
     async fn department_users(&self, grid: &GridCode, department: &str) -> StoreResult<Vec<Uuid>>;
 

@@ -232,8 +232,12 @@ pub async fn act(
             due_after_escalation,
         )
         .await?;
-    if matches!(action, IncidentAction::Escalate { .. }) {
-        crate::notify::incident(&state, &after, IncidentEvent::Escalated).await;
+    match action {
+        IncidentAction::Escalate { .. } => {
+            crate::notify::incident(&state, &after, IncidentEvent::Escalated).await;
+        }
+        IncidentAction::Assign { to } => crate::notify::incident_assigned(&state, &after, to).await,
+        _ => {}
     }
     let labels = Labels::load(&state, &[KIND_TABLE]).await?;
     Ok(Json(view(&after, &labels, state.clock.now())))

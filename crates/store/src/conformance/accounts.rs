@@ -291,9 +291,17 @@ pub async fn accounts_belong_to_people(s: &SqlStore) {
         person_id: Some(ranger),
         ..dup.clone()
     };
+    let account = s.create_user(&ctx(), &own).await.unwrap();
+    assert_eq!(account.person_id, Some(ranger));
     assert_eq!(
-        s.create_user(&ctx(), &own).await.unwrap().person_id,
-        Some(ranger)
+        s.person_users(ranger).await.unwrap(),
+        vec![account.id],
+        "the accounts a person is reached at"
+    );
+    s.set_disabled(&ctx(), account.id, true).await.unwrap();
+    assert!(
+        s.person_users(ranger).await.unwrap().is_empty(),
+        "not a disabled one"
     );
     let ghost = NewUser {
         username: "ghost".into(),

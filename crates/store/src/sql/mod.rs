@@ -584,6 +584,9 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<(Uuid, linzhang_domain::Role, GridCode)>> {
         notices::users_at(self, grids, roles).await
     }
+    async fn person_users(&self, person: Uuid) -> StoreResult<Vec<Uuid>> {
+        notices::person_users(self, person).await
+    }
     async fn department_users(&self, grid: &GridCode, department: &str) -> StoreResult<Vec<Uuid>> {
         notices::department_users(self, grid, department).await
     }

@@ -93,6 +93,16 @@ pub async fn mark_read(
     Ok(done)
 }
 
+/// Accounts (not disabled) of a registry person.
+pub async fn person_users(db: &SqlStore, person: Uuid) -> StoreResult<Vec<Uuid>> {
+    let rows =
+        sqlx::query("SELECT id FROM users WHERE disabled = 0 AND person_id = $1 ORDER BY username")
+            .bind(person.to_string())
+            .fetch_all(db.pool())
+            .await?;
+    rows.iter().map(|r| get_uuid(r, "id")).collect()
+}
+
 /// Accounts (not disabled) of a member department at a grid.
 pub async fn department_users(
     db: &SqlStore,
