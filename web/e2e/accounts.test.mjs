@@ -1,8 +1,8 @@
 // End-to-end: the city admin manages accounts in the browser, without the API or the CLI —
 // creates a department account (部门账号) for 市公安局 (without its department the form refuses,
 // a weak temporary password the server refuses with its message, and nothing is stored), the
-// new account signs in and must change its password, and the admin locks and unlocks it. An
-// office does not see the page. Each step is checked against the real linzhang binary.
+// new account signs in and must change its password, and the admin ends its sessions, locks
+// and unlocks it. An office does not see the page. Each step is checked against the real linzhang binary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, PASSWORD } from './api.mjs';
@@ -62,7 +62,7 @@ describe('accounts', () => {
     return (await admin('GET', '/api/v1/users')).find((u) => u.username === username);
   }
 
-  test('the admin creates a department account, which signs in; locks and unlocks it', when, async () => {
+  test('the admin creates a department account, which signs in; ends its sessions, locks and unlocks it', when, async () => {
     const page = await newPage(browser, server.url);
     await login(page, 'admin', PASSWORD);
     await page.waitForURL(/\/grids\//);
@@ -119,6 +119,16 @@ describe('accounts', () => {
     const first = await tryLogin(server.url, USERNAME, TEMPORARY);
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(first.body.must_change_password, true, 'the temporary password must be changed');
+
+    // Its sessions end: the token of that login is no longer taken.
+    const me = () => fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${first.body.token}` } });
+    const before = await me();
+    assert.equal(before.status, 200);
+    assert.equal((await before.json()).must_change_password, true);
+    await row.getByTestId('account-revoke').click();
+    await confirm(page);
+    await page.locator('.el-message', { hasText: '已结束该账号的全部会话' }).waitFor();
+    assert.equal((await me()).status, 401, 'the session has ended');
 
     // Locked: the login is refused.
     await row.getByTestId('account-lock').click();
