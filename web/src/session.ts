@@ -67,6 +67,8 @@ export const ISSUE_ROLES: readonly Role[] = ['admin', 'office', 'chief'];
 /** Who configures group-chat robots (the server's `WriteOrg`). */
 export const ROBOT_ROLES: readonly Role[] = ['admin', 'office'];
 export const APPOINT_ROLES: readonly Role[] = ['admin', 'office'];
+/** Who creates, locks and unlocks accounts and ends their sessions (the server's `ManageUsers`). */
+export const ACCOUNT_ROLES: readonly Role[] = ['admin'];
 
 export function hasRole(roles: readonly Role[]): boolean {
   return state.me !== null && roles.includes(state.me.role);

@@ -20,6 +20,7 @@ export const KNOWN_ERROR_CODES = [
   'csrf_failed',
   'forbidden',
   'weak_password',
+  'bad_department',
   'wrong_password',
   'grid_not_found',
   'area_not_found',

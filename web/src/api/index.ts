@@ -68,6 +68,8 @@ import type {
   WebhookView,
   WebhookBody,
   DeliveryView,
+  NewUser,
+  UserView,
 } from './types';
 
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
@@ -120,6 +122,16 @@ export const api = {
     request<AuditPage>(`${V1}/audit`, { query }),
 
   codeTable: (name: string) => request<CodeTableView>(`${V1}/code-tables/${seg(name)}`),
+
+  // Accounts (账号管理), admins only: created with a temporary password to change at first login.
+  users: () => request<UserView[]>(`${V1}/users`),
+  createUser: (body: NewUser) => request<UserView>(`${V1}/users`, { method: 'POST', body }),
+  /** Disable an account until unlocked; its sessions end. */
+  lockUser: (username: string) => request<void>(`${V1}/users/${seg(username)}/lock`, { method: 'POST' }),
+  /** Enable an account again, also ending a lock from failed logins. */
+  unlockUser: (username: string) => request<void>(`${V1}/users/${seg(username)}/unlock`, { method: 'POST' }),
+  revokeSessions: (username: string) =>
+    request<void>(`${V1}/users/${seg(username)}/revoke-sessions`, { method: 'POST' }),
 
   incidents: (query: { state?: IncidentState; grid?: string; limit?: number }) =>
     request<IncidentView[]>(`${V1}/incidents`, { query }),

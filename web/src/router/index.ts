@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from '../api/types';
-import { ensureSession, hasRole, session, AUDIT_ROLES, PEOPLE_ROLES, ROBOT_ROLES, SUPERVISE_ROLES } from '../session';
+import { ensureSession, hasRole, session, ACCOUNT_ROLES, AUDIT_ROLES, PEOPLE_ROLES, ROBOT_ROLES, SUPERVISE_ROLES } from '../session';
 import AppLayout from '../layouts/AppLayout.vue';
 import LoginView from '../views/LoginView.vue';
 
@@ -46,6 +46,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'inspections', name: 'inspections', component: () => import('../views/InspectionsView.vue') },
       // 群机器人: WeCom / DingTalk robots per grid and their delivery log.
       { path: 'settings/robots', name: 'robots', component: () => import('../views/RobotsView.vue'), meta: { roles: ROBOT_ROLES } },
+      // 账号管理: create accounts, lock and unlock them, end their sessions.
+      { path: 'settings/accounts', name: 'accounts', component: () => import('../views/AccountsView.vue'), meta: { roles: ACCOUNT_ROLES } },
       { path: 'people', name: 'people', component: () => import('../views/PeopleView.vue'), meta: { roles: PEOPLE_ROLES } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { roles: AUDIT_ROLES } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue') },
