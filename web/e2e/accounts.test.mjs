@@ -2,7 +2,7 @@
 // creates a department account (部门账号) for 市公安局 (without its department the form refuses,
 // a weak temporary password the server refuses with its message, and nothing is stored), the
 // new account signs in and must change its password, and the admin ends its sessions, locks
-// and unlocks it. An office does not see the page. Each step is checked against the real linzhang binary.
+// and unlocks it, and gives it a new temporary password. An office does not see the page. Each step is checked against the real linzhang binary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, PASSWORD } from './api.mjs';
@@ -145,7 +145,23 @@ describe('accounts', () => {
     // The tag leaves with a transition.
     await row.locator('.el-tag', { hasText: '已锁定' }).waitFor({ state: 'detached' });
     assert.equal((await stored(USERNAME)).disabled, false);
-    assert.equal((await tryLogin(server.url, USERNAME, TEMPORARY)).status, 200);
+    const again = await tryLogin(server.url, USERNAME, TEMPORARY);
+    assert.equal(again.status, 200);
+
+    // Forgotten: a new temporary password; the old one and the open session no longer work.
+    await row.getByTestId('account-reset').click();
+    const reset = page.getByTestId('account-reset-dialog');
+    await reset.getByTestId('account-reset-password').fill('short');
+    await reset.getByTestId('account-reset-save').click();
+    await reset.getByTestId('account-reset-error').filter({ hasText: '密码至少8位' }).waitFor();
+    await reset.getByTestId('account-reset-password').fill('Reset#2027x');
+    await reset.getByTestId('account-reset-save').click();
+    await reset.waitFor({ state: 'hidden' });
+    const stale = await fetch(`${server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${again.body.token}` } });
+    assert.equal(stale.status, 401, 'the reset ends the sessions');
+    assert.equal((await tryLogin(server.url, USERNAME, TEMPORARY)).status, 401);
+    const fresh = await tryLogin(server.url, USERNAME, 'Reset#2027x');
+    assert.deepEqual([fresh.status, fresh.body.must_change_password], [200, true]);
     await page.context().close();
   });
 

@@ -62,6 +62,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::lock))
         .routes(routes!(admin::unlock))
         .routes(routes!(admin::revoke_sessions))
+        .routes(routes!(admin::reset_password))
         .routes(routes!(layers::catalogue))
         .routes(routes!(layers::withdraw))
         .routes(routes!(layers::features))

@@ -143,6 +143,47 @@ async fn a_department_account_belongs_to_one_member_department() {
 }
 
 #[tokio::test]
+async fn an_admin_gives_a_forgetful_user_a_temporary_password() {
+    let app = TestApp::start(&[
+        ("admin", Role::Admin, "320200"),
+        ("chief", Role::Chief, "320205001"),
+    ])
+    .await;
+    let admin = app.token("admin").await;
+    let chief = app.token("chief").await;
+    let reset = |password: &str| serde_json::json!({ "password": password });
+    let path = "/api/v1/users/chief/password";
+    let r = app.post(&chief, path, &reset("Temp@5678")).await;
+    assert_eq!(r.status(), 403, "only admins reset passwords");
+    let r = app.post(&admin, path, &reset("short")).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(code(r).await, "weak_password");
+    assert_eq!(
+        app.get(&chief, "/api/v1/auth/me").await.status(),
+        200,
+        "a refused reset changes nothing"
+    );
+    assert_eq!(
+        app.post(&admin, path, &reset("Temp@5678")).await.status(),
+        204
+    );
+    assert_eq!(
+        app.get(&chief, "/api/v1/auth/me").await.status(),
+        401,
+        "the sessions end"
+    );
+    assert_eq!(app.login("chief", common::PASSWORD).await.status(), 401);
+    let r = app.login("chief", "Temp@5678").await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["must_change_password"], true);
+    let r = app
+        .post(&admin, "/api/v1/users/nobody/password", &reset("Temp@5678"))
+        .await;
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
 async fn sessions_can_be_revoked() {
     let app = TestApp::start(&[
         ("admin", Role::Admin, "320200"),

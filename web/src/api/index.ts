@@ -130,6 +130,8 @@ export const api = {
   lockUser: (username: string) => request<void>(`${V1}/users/${seg(username)}/lock`, { method: 'POST' }),
   /** Enable an account again, also ending a lock from failed logins. */
   unlockUser: (username: string) => request<void>(`${V1}/users/${seg(username)}/unlock`, { method: 'POST' }),
+  resetPassword: (username: string, password: string) =>
+    request<void>(`${V1}/users/${seg(username)}/password`, { method: 'POST', body: { password } }),
   revokeSessions: (username: string) =>
     request<void>(`${V1}/users/${seg(username)}/revoke-sessions`, { method: 'POST' }),
 

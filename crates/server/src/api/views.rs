@@ -300,6 +300,12 @@ pub struct NewUserBody {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ResetPasswordBody {
+    /// A temporary password (the policy applies); the user must change it at the next login.
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TeamView {
     pub id: String,
     pub grid_code: String,

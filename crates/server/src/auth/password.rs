@@ -12,6 +12,19 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
         .to_string())
 }
 
+/// A new password checked against the policy (400 `weak_password`) and hashed off the async
+/// threads (argon2 takes a while on purpose).
+pub async fn policy_hash(password: &str) -> crate::error::ApiResult<String> {
+    use crate::error::ApiError;
+    linzhang_domain::account::check_password_policy(password)
+        .map_err(|e| ApiError::bad_request("weak_password", e.to_string()))?;
+    let pw = password.to_owned();
+    tokio::task::spawn_blocking(move || hash(&pw))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())
+}
+
 /// Spends the time of one verification without a real hash, so that a login for an unknown
 /// user takes as long as one with a wrong password (no user enumeration by timing).
 pub fn verify_nothing(password: &str) {

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse};
-use linzhang_domain::account::{LoginOutcome, check_password_policy, decide_login};
+use linzhang_domain::account::{LoginOutcome, decide_login};
 use linzhang_domain::audit::{Actor, AuditResult};
 use linzhang_domain::ids::new_id;
 use linzhang_store::{NewAudit, NewSession, User};
@@ -203,13 +203,7 @@ pub async fn change_password(
             "the new password must differ from the old one",
         ));
     }
-    check_password_policy(&body.new_password)
-        .map_err(|e| ApiError::bad_request("weak_password", e.to_string()))?;
-    let new = body.new_password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(|_| ApiError::internal())?
-        .map_err(|_| ApiError::internal())?;
+    let hash = password::policy_hash(&body.new_password).await?;
     let ctx = caller.ctx(&state);
     state
         .store
