@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiAs, PASSWORD } from './api.mjs';
-import { dialog, launchBrowser, login, newPage, screenshot, tableRows } from './browser.mjs';
+import { dialog, launchBrowser, login, newPage, pickPerson, screenshot, tableRows } from './browser.mjs';
 import { missingPrerequisite, startServer } from './server.mjs';
 
 const missing = missingPrerequisite();
@@ -162,6 +162,32 @@ describe('accounts', () => {
     assert.equal((await tryLogin(server.url, USERNAME, TEMPORARY)).status, 401);
     const fresh = await tryLogin(server.url, USERNAME, 'Reset#2027x');
     assert.deepEqual([fresh.status, fresh.body.must_change_password], [200, true]);
+    await page.context().close();
+  });
+
+  test('a ranger account belongs to a registry person', when, async () => {
+    const name = `护林员${Date.now() % 100000}`;
+    const person = await admin('POST', '/api/v1/people', { name, phone: '13912345678', unit: '东亭街道', grid_code: '320205001001' });
+    const page = await newPage(browser, server.url);
+    await login(page, 'admin', PASSWORD);
+    await page.waitForURL(/\/grids\//);
+    await page.getByTestId('menu-accounts').click();
+    await page.waitForURL(/\/settings\/accounts$/);
+    await page.getByTestId('account-new').click();
+    const form = dialog(page, 'account-new-dialog');
+    await form.waitFor();
+    await form.getByTestId('account-username-input').fill('ranger.e2e');
+    await choose(page, form.getByTestId('account-role'), '护林员');
+    await pickPerson(page, form, name);
+    await form.getByTestId('account-password').fill(TEMPORARY);
+    await form.getByTestId('account-new-save').click();
+    await form.waitFor({ state: 'hidden' });
+    const made = await stored('ranger.e2e');
+    assert.deepEqual(
+      [made.role, made.person_id, made.grid_code],
+      ['ranger', person.id, '320205001001'],
+      "the account is the person's own, at the person's grid",
+    );
     await page.context().close();
   });
 

@@ -598,6 +598,8 @@ const en: Messages = {
     lockConfirm: 'Lock account “{name}”? It cannot sign in any more and its sessions end at once.',
     unlockConfirm: 'Unlock account “{name}”?',
     revokeConfirm: 'End all sessions of account “{name}”? It must sign in again.',
+    person: 'Person',
+    personHint: 'The own account of a chief, ranger … belongs to a person of the registry (the grid becomes the person’s): incidents assigned to that person are told here.',
     reset: 'Reset password',
     resetTitle: 'Reset the password of “{name}”',
     resetHint: 'Give a user who forgot the password a temporary one: all of the account’s sessions end and it must change the password at the next login.',

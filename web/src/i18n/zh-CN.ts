@@ -596,6 +596,8 @@ const zhCN = {
     lockConfirm: '锁定账号“{name}”？锁定后该账号无法登录，已登录的会话立即结束。',
     unlockConfirm: '解锁账号“{name}”？',
     revokeConfirm: '结束账号“{name}”的全部会话？该账号须重新登录。',
+    person: '人员',
+    personHint: '林长、护林员等本人的账号关联名册中的人员（网格随之改为其所在网格），交办事件时据此通知本人。',
     reset: '重置密码',
     resetTitle: '重置“{name}”的密码',
     resetHint: '为忘记密码的用户设置临时密码：其已登录的会话全部结束，下次登录须修改密码。',
