@@ -114,22 +114,21 @@ pub async fn remind_reports(state: &AppState) -> Result<usize, ApiError> {
     let today = state.date_of(now);
     let all = Scope::everything();
     let mut sent = 0;
-    for year in [today.year() - 1, today.year()] {
-        for owed in crate::api::reports::owed(state, &all, year, today).await? {
-            if !matches!(owed.row.status, ReportStatus::Due | ReportStatus::Overdue) {
-                continue;
-            }
-            let Some(step) = report::reminder(owed.due, today) else {
-                continue;
-            };
-            if state
-                .store
-                .claim_report_reminder(now, &owed.reminder(step))
-                .await?
-            {
-                crate::notify::report_reminder(state, &owed, step).await;
-                sent += 1;
-            }
+    let years = [today.year() - 1, today.year()];
+    for owed in crate::api::reports::owed(state, &all, &years, today).await? {
+        if !matches!(owed.row.status, ReportStatus::Due | ReportStatus::Overdue) {
+            continue;
+        }
+        let Some(step) = report::reminder(owed.due, today) else {
+            continue;
+        };
+        if state
+            .store
+            .claim_report_reminder(now, &owed.reminder(step))
+            .await?
+        {
+            crate::notify::report_reminder(state, &owed, step).await;
+            sent += 1;
         }
     }
     Ok(sent)

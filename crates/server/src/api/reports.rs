@@ -334,18 +334,16 @@ fn rows_of(o: &Owing<'_>, k: &Known<'_>) -> Vec<Owed> {
         .collect()
 }
 
-/// Every report expected in `year` from the grids (offices and chiefs of city, county and
-/// town) and the technicians in the scope, with its status as of `today`.
+/// Every report expected in each of `years` from the grids (offices and chiefs of city,
+/// county and town) and the technicians in the scope, with its status as of `today`. The rules,
+/// grids and technicians are read once for all the years.
 pub(crate) async fn owed(
     state: &AppState,
     scope: &Scope,
-    year: i32,
+    years: &[i32],
     today: NaiveDate,
 ) -> ApiResult<Vec<Owed>> {
     let rules = report_rules(state).await?;
-    let prefix = year.to_string();
-    let reports = state.store.reports(scope, &prefix).await?;
-    let reminders = state.store.report_reminders(scope, &prefix).await?;
     let grids = state.store.reporting_grids(scope).await?;
     let technicians: Vec<User> = state
         .store
@@ -354,34 +352,39 @@ pub(crate) async fn owed(
         .into_iter()
         .filter(|u| u.role == Role::Technician)
         .collect();
-    let known = Known {
-        rules: &rules,
-        year,
-        today,
-        zone: state.config.zone,
-        reports: &reports,
-        reminders: &reminders,
-    };
-    let mut rows = Vec::new();
-    for g in &grids {
-        for reporter in [Reporter::Office, Reporter::Chief] {
-            let o = Owing {
+    let mut owing: Vec<Owing<'_>> = grids
+        .iter()
+        .flat_map(|g| {
+            [Reporter::Office, Reporter::Chief].map(|reporter| Owing {
                 grid_code: &g.grid_code,
                 grid_name: &g.grid_name,
                 reporter,
                 technician: None,
-            };
-            rows.extend(rows_of(&o, &known));
-        }
-    }
-    for t in &technicians {
-        let o = Owing {
-            grid_code: &t.grid_code,
-            grid_name: &t.grid_name,
-            reporter: Reporter::Technician,
-            technician: Some(t),
+            })
+        })
+        .collect();
+    owing.extend(technicians.iter().map(|t| Owing {
+        grid_code: &t.grid_code,
+        grid_name: &t.grid_name,
+        reporter: Reporter::Technician,
+        technician: Some(t),
+    }));
+    let mut rows = Vec::new();
+    for &year in years {
+        let prefix = year.to_string();
+        let reports = state.store.reports(scope, &prefix).await?;
+        let reminders = state.store.report_reminders(scope, &prefix).await?;
+        let known = Known {
+            rules: &rules,
+            year,
+            today,
+            zone: state.config.zone,
+            reports: &reports,
+            reminders: &reminders,
         };
-        rows.extend(rows_of(&o, &known));
+        for o in &owing {
+            rows.extend(rows_of(o, &known));
+        }
     }
     Ok(rows)
 }
@@ -417,7 +420,7 @@ pub async fn board(
     let scope = sub_scope(&state, &caller, q.grid.as_deref()).await?;
     let today = state.today();
     let year = q.year.unwrap_or(today.year());
-    let rows = owed(&state, &scope, year, today)
+    let rows = owed(&state, &scope, &[year], today)
         .await?
         .into_iter()
         .map(|o| o.row)
